@@ -20,6 +20,7 @@ from mcp import Client, StdioServerParameters
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from server.metrics import percentile as pct  # noqa: E402
 from tests.server.sample_inputs import CALLS  # noqa: E402
 
 TARGETS_MS = {
@@ -28,9 +29,6 @@ TARGETS_MS = {
 }
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 async def time_calls(params: StdioServerParameters, calls: dict[str, dict], iterations: int) -> dict[str, list[float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from graphs.common.static import (
 )
 
 SETTINGS = Settings()
-needs_semgrep = pytest.mark.skipif(not Path(SETTINGS.semgrep_bin).is_file(), reason="semgrep venv not installed")
+needs_semgrep = pytest.mark.skipif(
+    not Path(SETTINGS.semgrep_bin).is_file() and not os.environ.get("CI"),
+    reason="semgrep venv not installed (make bootstrap creates it; under CI this fails instead)",
+)
 
 BAD = '''import hashlib
 import yaml
