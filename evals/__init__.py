@@ -1,0 +1,1 @@
+"""Evaluation harness: versioned datasets, deterministic metrics (deepeval wrappers), suite runner and CLI."""

@@ -1,0 +1,1 @@
+"""Deterministic metrics (pure functions) and their deepeval `BaseMetric` wrappers, one module per suite."""
