@@ -89,3 +89,12 @@ def assign(subtasks: Sequence[Subtask], agents: Sequence[Agent]) -> tuple[dict[s
         load[best.id] += sub.effort_hours
         out[sub.id] = best.id
     return out, load, notes
+
+
+def list_agents(deps: object = None) -> list[dict[str, object]]:
+    """The registry as plain records (for list_capabilities); `deps` is reserved for externally registered agents."""
+    return [
+        {"id": a.id, "role": a.role, "capabilities": sorted(a.capabilities), "capacity": int(a.capacity_hours),
+         "external": False}
+        for a in load_agents()
+    ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from langgraph.graph import END, START, StateGraph
 
+from graphs.common.runner import ProgressFn, StopFn, run_graph
 from graphs.orchestrate.nodes import make_nodes
 from graphs.orchestrate.schema import OrchestrateInput, OrchestrateOutput, Review, Subtask, SubtaskResult
 from graphs.orchestrate.state import OrchestrateState
@@ -89,13 +90,23 @@ def to_output(state: dict[str, Any]) -> OrchestrateOutput:
     )
 
 
-def run_orchestrate(deps: Deps, inp: OrchestrateInput, task_id: str | None = None) -> OrchestrateOutput:
+def run_orchestrate(
+    deps: Deps,
+    inp: OrchestrateInput,
+    task_id: str | None = None,
+    *,
+    on_event: ProgressFn | None = None,
+    should_stop: StopFn | None = None,
+) -> OrchestrateOutput:
     """Run the whole graph durably (checkpoint thread = task id) and store the result in the task store."""
     task_id = task_id or new_task_id()
     graph = build_graph(deps, deps.checkpointer)
     config = {"configurable": {"thread_id": task_id}, "recursion_limit": RECURSION_LIMIT}
-    final = graph.invoke(initial_state(inp, task_id), config)
+    final = run_graph(graph, initial_state(inp, task_id), config, on_event=on_event, should_stop=should_stop)
     output = to_output(final)
     deps.tasks.save(output)
     log.info("task %s finished: %s (%s)", task_id, output.state, output.review.verdict)
     return output
+
+
+run = run_orchestrate
