@@ -1,0 +1,1 @@
+"""generate_architecture: requirements → patterns → design → validation (LangGraph). Entry point: graph.py."""
