@@ -1,0 +1,206 @@
+"""AST edit operators applied on suspicious lines; each mutation is a text edit of one node's span."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import itertools
+from dataclasses import dataclass
+
+from graphs.auto_fix.edits import Edit, apply_edits, enclosing_function, node_edit, scope_names
+
+_CMP_SWAPS: dict[type, list[tuple[type, float]]] = {
+    ast.Lt: [(ast.LtE, 0.9), (ast.Gt, 0.35)], ast.LtE: [(ast.Lt, 0.9), (ast.GtE, 0.3)],
+    ast.Gt: [(ast.GtE, 0.9), (ast.Lt, 0.35)], ast.GtE: [(ast.Gt, 0.9), (ast.LtE, 0.3)],
+    ast.Eq: [(ast.NotEq, 0.6)], ast.NotEq: [(ast.Eq, 0.6)], ast.Is: [(ast.IsNot, 0.6)],
+    ast.IsNot: [(ast.Is, 0.6)], ast.In: [(ast.NotIn, 0.6)], ast.NotIn: [(ast.In, 0.6)],
+}
+_BIN_SWAPS: dict[type, list[tuple[type, float]]] = {
+    ast.Add: [(ast.Sub, 0.6), (ast.Mult, 0.3)], ast.Sub: [(ast.Add, 0.6)],
+    ast.Mult: [(ast.Add, 0.3), (ast.Pow, 0.25), (ast.Div, 0.2)], ast.Div: [(ast.FloorDiv, 0.5), (ast.Mult, 0.3)],
+    ast.FloorDiv: [(ast.Div, 0.5), (ast.Mod, 0.3)], ast.Mod: [(ast.FloorDiv, 0.3)], ast.Pow: [(ast.Mult, 0.3)],
+}
+_BUILTINS = set(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One first-order edit with a human explanation and a likelihood prior."""
+
+    edit: Edit
+    operator: str
+    description: str
+    prior: float
+
+
+def _mk(lines: list[str], node: ast.AST, new: ast.AST, operator: str, prior: float, why: str = "") -> Mutation:
+    old_text = ast.get_source_segment("\n".join(lines), node) or ast.unparse(node)
+    new_text = ast.unparse(new)
+    desc = f"line {node.lineno}: `{old_text}` → `{new_text}`" + (f" ({why})" if why else "")
+    return Mutation(node_edit(lines, node, new_text), operator, desc, prior)
+
+
+def _why_compare(old: ast.cmpop, new: ast.cmpop, bound: str) -> str:
+    inclusive = (ast.LtE, ast.GtE)
+    if isinstance(new, inclusive) and type(old) in (ast.Lt, ast.Gt) and type(new).__name__[:2] == type(old).__name__:
+        return f"so the boundary `{bound}` itself is included"
+    if isinstance(old, inclusive) and type(old).__name__[:2] == type(new).__name__:
+        return f"so the boundary `{bound}` itself is excluded"
+    if type(old).__name__.replace("Not", "") == type(new).__name__.replace("Not", ""):
+        return "inverted test"
+    return "reversed comparison"
+
+
+def _compare(lines: list[str], node: ast.Compare) -> list[Mutation]:
+    out = []
+    for i, op in enumerate(node.ops):
+        for new_op, prior in _CMP_SWAPS.get(type(op), []):
+            new = copy.deepcopy(node)
+            new.ops[i] = new_op()
+            why = _why_compare(op, new.ops[i], ast.unparse(node.comparators[i]))
+            out.append(_mk(lines, node, new, "comparison_swap", prior, why))
+    return out
+
+
+def _binop(lines: list[str], node: ast.BinOp) -> list[Mutation]:
+    out = []
+    for new_op, prior in _BIN_SWAPS.get(type(node.op), []):
+        new = copy.deepcopy(node)
+        new.op = new_op()
+        out.append(_mk(lines, node, new, "arithmetic_swap", prior))
+    return out
+
+
+def _shift(node: ast.expr, delta: int) -> ast.expr:
+    """`node + delta`, folding into a trailing integer constant (`n - w + 2` - 1 → `n - w + 1`)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub) \
+            and isinstance(node.right, ast.Constant) and type(node.right.value) is int:
+        value = node.right.value + (delta if isinstance(node.op, ast.Add) else -delta)
+        if value == 0:
+            return copy.deepcopy(node.left)
+        new = copy.deepcopy(node)
+        new.right = ast.Constant(abs(value))
+        if value < 0:
+            new.op = ast.Sub() if isinstance(node.op, ast.Add) else ast.Add()
+        return new
+    return ast.BinOp(left=copy.deepcopy(node), op=ast.Add() if delta > 0 else ast.Sub(), right=ast.Constant(1))
+
+
+def _plus_minus(lines: list[str], node: ast.expr, prior: float, operator: str) -> list[Mutation]:
+    return [_mk(lines, node, _shift(node, d), operator, prior, f"bound {'+' if d > 0 else '-'} 1") for d in (-1, 1)]
+
+
+def _constant(lines: list[str], node: ast.Constant) -> list[Mutation]:
+    if type(node.value) is not int:
+        return []
+    return [_mk(lines, node, ast.Constant(node.value + d), "constant_pm1", 0.5) for d in (-1, 1)]
+
+
+def _bounds(lines: list[str], node: ast.AST) -> list[Mutation]:
+    out: list[Mutation] = []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+        for arg in node.args:
+            if not isinstance(arg, ast.Constant):
+                out += _plus_minus(lines, arg, 0.6, "range_bound_pm1")
+    elif isinstance(node, ast.Subscript):
+        sl = node.slice
+        if isinstance(sl, ast.Slice):
+            for part in (sl.lower, sl.upper):
+                if part is not None and not isinstance(part, ast.Constant):
+                    out += _plus_minus(lines, part, 0.45, "slice_bound_pm1")
+        elif isinstance(sl, ast.Name | ast.BinOp | ast.Call):
+            out += _plus_minus(lines, sl, 0.45, "index_pm1")
+    return out
+
+
+def _negate(lines: list[str], node: ast.If | ast.While | ast.IfExp) -> list[Mutation]:
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return [_mk(lines, test, test.operand, "negate_condition", 0.4)]
+    return [_mk(lines, test, ast.UnaryOp(op=ast.Not(), operand=copy.deepcopy(test)), "negate_condition", 0.3)]
+
+
+def _callee_ids(tree: ast.AST) -> set[int]:
+    return {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+
+
+def _replace_names(lines: list[str], node: ast.Name, names: list[str], op: str, prior: float) -> list[Mutation]:
+    alts = [n for n in names if n != node.id and n not in _BUILTINS][:4]
+    return [_mk(lines, node, ast.Name(id=a, ctx=ast.Load()), op, prior) for a in alts]
+
+
+def _statement_level(lines: list[str], stmt: ast.stmt, names: list[str]) -> list[Mutation]:
+    out: list[Mutation] = []
+    if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+        out += _replace_names(lines, stmt.value, names, "return_replace", 0.3)
+    if isinstance(stmt, ast.Expr | ast.Assign | ast.AugAssign) and stmt.lineno == stmt.end_lineno:
+        out.append(Mutation(node_edit(lines, stmt, "pass"), "delete_statement",
+                            f"line {stmt.lineno}: removed `{lines[stmt.lineno - 1].strip()}`", 0.15))
+    return out
+
+
+def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, float] | None = None,
+                        *, limit: int = 80) -> list[Mutation]:
+    """First-order mutations of nodes on `target_lines`, most likely first (operator prior × line weight)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    lines = code.splitlines()
+    weights = weights or {}
+    wanted = set(target_lines)
+    callees = _callee_ids(tree)
+    out: list[Mutation] = []
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", None)
+        if line not in wanted:
+            continue
+        names = scope_names(enclosing_function(tree, line), tree)
+        found: list[Mutation] = []
+        if isinstance(node, ast.Compare):
+            found += _compare(lines, node)
+        elif isinstance(node, ast.BinOp):
+            found += _binop(lines, node)
+        elif isinstance(node, ast.BoolOp):
+            new = copy.deepcopy(node)
+            new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+            found.append(_mk(lines, node, new, "boolean_swap", 0.5))
+        elif isinstance(node, ast.Constant):
+            found += _constant(lines, node)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in callees:
+            found += _replace_names(lines, node, names, "variable_replace", 0.2)
+        if isinstance(node, ast.Call | ast.Subscript):
+            found += _bounds(lines, node)
+        if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred)
+                                                                          for a in node.args):
+            for i in range(len(node.args) - 1):
+                new = copy.deepcopy(node)
+                new.args[i], new.args[i + 1] = new.args[i + 1], new.args[i]
+                found.append(_mk(lines, node, new, "argument_swap", 0.25))
+        if isinstance(node, ast.If | ast.While | ast.IfExp):
+            found += _negate(lines, node)
+        if isinstance(node, ast.stmt):
+            found += _statement_level(lines, node, names)
+        w = weights.get(line, 0.5)
+        out += [Mutation(m.edit, m.operator, m.description, m.prior * w) for m in found]
+    out.sort(key=lambda m: -m.prior)
+    return out[:limit]
+
+
+def apply_mutation(code: str, *mutations: Mutation) -> str | None:
+    """The code with the mutations' edits applied (None when they overlap)."""
+    return apply_edits(code, [m.edit for m in mutations])
+
+
+def second_order(mutations: list[Mutation], *, top: int = 12) -> list[tuple[Mutation, Mutation]]:
+    """Non-overlapping pairs among the `top` best first-order mutations, most likely first."""
+    best = mutations[:top]
+    pairs = []
+    for a, b in itertools.combinations(best, 2):
+        e1, e2 = a.edit, b.edit
+        disjoint = (e1.end_line, e1.end_col) <= (e2.line, e2.col) or (e2.end_line, e2.end_col) <= (e1.line, e1.col)
+        if disjoint:
+            pairs.append((a, b))
+    pairs.sort(key=lambda p: -(p[0].prior * p[1].prior))
+    return pairs

@@ -1,0 +1,211 @@
+"""Name-level templates: missing stdlib imports, "did you mean" renames, type conversions, syntax repairs."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+import importlib
+import re
+import sys
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, indent_of, node_edit, replace_line, scope_names
+
+# Modules searched, in order, for a bare name such as `sqrt` or `defaultdict`.
+_MEMBER_MODULES = ("math", "collections", "itertools", "functools", "statistics", "os", "re", "json", "random",
+                   "string", "datetime", "time", "heapq", "bisect", "operator", "copy", "pathlib", "typing",
+                   "dataclasses", "decimal", "fractions")
+_NAME_RE = re.compile(r"name '(?P<name>\w+)' is not defined")
+_ATTR_RE = re.compile(r"(?:'(?P<type>\w+)' object|module '(?P<module>[\w.]+)'|type object '(?P<cls>\w+)') "
+                      r"has no attribute '(?P<attr>\w+)'")
+_DID_YOU_MEAN = re.compile(r"Did you mean:? '?(?P<name>[\w.]+)'?\??")
+_BUILTIN_TYPES = {"list": list, "dict": dict, "str": str, "set": set, "tuple": tuple, "int": int, "float": float,
+                  "bytes": bytes, "frozenset": frozenset}
+
+
+def _import_line(code: str, tree: ast.Module) -> int:
+    """1-based line where a new import goes: after the docstring and the existing imports."""
+    line = 1
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom) or (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node is tree.body[0]):
+            line = (node.end_lineno or node.lineno) + 1
+        else:
+            break
+    return line
+
+
+def _with_import(code: str, tree: ast.Module, statement: str) -> str:
+    lines = code.splitlines(keepends=True)
+    at = _import_line(code, tree) - 1
+    lines[at:at] = [statement + "\n"]
+    return "".join(lines)
+
+
+def _stdlib_member(name: str) -> list[str]:
+    found = []
+    for mod in _MEMBER_MODULES:
+        try:
+            module = importlib.import_module(mod)
+        except ImportError:
+            continue
+        exported = getattr(module, "__all__", None)
+        # A module's own members only: `statistics` uses math.sqrt but does not export it.
+        if not name.startswith("_") and hasattr(module, name) and (exported is None or name in exported):
+            found.append(mod)
+    return found
+
+
+def _rename_all(ctx: FixContext, old: str, new: str) -> str | None:
+    assert ctx.tree is not None
+    edits = [node_edit(ctx.lines, n, new) for n in ast.walk(ctx.tree)
+             if isinstance(n, ast.Name) and n.id == old and isinstance(n.ctx, ast.Load)]
+    return apply_edits(ctx.code, edits) if edits else None
+
+
+def missing_names(ctx: FixContext) -> list[Candidate]:
+    """NameError: import a stdlib module/member, or rename to a close in-scope/builtin name."""
+    m = _NAME_RE.search(ctx.message)
+    if ctx.tree is None or not m:
+        return []
+    name = m["name"]
+    out: list[Candidate] = []
+    if name in sys.stdlib_module_names:
+        out.append(Candidate(_with_import(ctx.code, ctx.tree, f"import {name}"), "template",
+                             f"added `import {name}` (the standard-library module was used but never imported)", 0.9))
+    for i, mod in enumerate(_stdlib_member(name)[:2]):
+        out.append(Candidate(_with_import(ctx.code, ctx.tree, f"from {mod} import {name}"), "template",
+                             f"added `from {mod} import {name}` (`{name}` is defined in {mod})", 0.85 * 0.8 ** i))
+    pool = set(scope_names(None, ctx.tree)) | set(dir(builtins))
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            pool.add(node.name)
+        if isinstance(node, ast.arg):
+            pool.add(node.arg)
+        if isinstance(node, ast.alias):
+            pool.add((node.asname or node.name).split(".")[0])
+    hint = _DID_YOU_MEAN.search(ctx.message)
+    matches = [hint["name"]] if hint else []
+    matches += [c for c in difflib.get_close_matches(name, sorted(pool - {name}), n=3, cutoff=0.6) if c not in matches]
+    for i, new in enumerate(matches):
+        code = _rename_all(ctx, name, new)
+        if code:
+            out.append(Candidate(code, "template", f"renamed `{name}` → `{new}` (undefined name; closest known "
+                                 "name)", 0.8 * 0.85 ** i))
+    return out
+
+
+def _class_attributes(tree: ast.Module, cls: str) -> set[str]:
+    attrs: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == cls:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.FunctionDef):
+                    attrs.add(sub.name)
+                if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+                    attrs.add(sub.attr)
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    attrs.add(sub.id)
+    return attrs
+
+
+def wrong_attributes(ctx: FixContext) -> list[Candidate]:
+    """AttributeError: rename the attribute to a close match among the type's (or module's/class's) attributes."""
+    m = _ATTR_RE.search(ctx.message)
+    if ctx.tree is None or not m:
+        return []
+    attr = m["attr"]
+    if m["module"]:
+        try:
+            known = set(dir(importlib.import_module(m["module"])))
+        except ImportError:
+            known = set()
+    elif m["type"] in _BUILTIN_TYPES:
+        known = set(dir(_BUILTIN_TYPES[m["type"]]))
+    else:
+        known = _class_attributes(ctx.tree, m["type"] or m["cls"] or "")
+    hint = _DID_YOU_MEAN.search(ctx.message)
+    matches = [hint["name"]] if hint else []
+    matches += [c for c in difflib.get_close_matches(attr, sorted(a for a in known if not a.startswith("__")),
+                                                     n=3, cutoff=0.5) if c not in matches]
+    if m["type"] == "list" and attr in ("push", "add") and "append" not in matches:
+        matches.insert(0, "append")
+    out = []
+    for i, new in enumerate(matches):
+        edits = []
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Attribute) and node.attr == attr:
+                value = ast.get_source_segment(ctx.code, node.value) or ast.unparse(node.value)
+                edits.append(node_edit(ctx.lines, node, f"{value}.{new}"))
+        code = apply_edits(ctx.code, edits) if edits else None
+        if code:
+            out.append(Candidate(code, "template", f"`.{attr}` → `.{new}` (no attribute `{attr}`; closest existing "
+                                 "attribute)", 0.85 * 0.85 ** i))
+    return out
+
+
+def type_conversions(ctx: FixContext) -> list[Candidate]:
+    """TypeError mixing str and numbers on the failing line: wrap an operand in str()/int()/float()."""
+    if ctx.tree is None or ctx.line is None or not re.search(r"str|int|float", ctx.message):
+        return []
+    out = []
+    for node in ast.walk(ctx.tree):
+        if getattr(node, "lineno", None) != ctx.line:
+            continue
+        operands: list[ast.expr] = []
+        if isinstance(node, ast.BinOp):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+        elif isinstance(node, ast.AugAssign):
+            operands = [node.value]
+        for operand in operands:
+            if isinstance(operand, ast.Constant) and isinstance(operand.value, str):
+                continue
+            for conv, prior in (("str", 0.6), ("int", 0.5), ("float", 0.35)):
+                text = f"{conv}({ast.get_source_segment(ctx.code, operand) or ast.unparse(operand)})"
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, operand, text)])
+                if code:
+                    out.append(Candidate(code, "template", f"line {ctx.line}: converted operand to `{text}` "
+                                         f"({ctx.message})", prior))
+    return out
+
+
+def syntax_repairs(ctx: FixContext) -> list[Candidate]:
+    """SyntaxError at a line: missing colon, `=` used for `==`, unbalanced brackets, stray indentation."""
+    if ctx.line is None or not (0 < ctx.line <= len(ctx.lines)):
+        return []
+    out: list[Candidate] = []
+    lines = ctx.lines
+    # Python often reports an unclosed bracket on a later line; try the reported line and the one before.
+    for line in (ctx.line, ctx.line - 1):
+        if not 0 < line <= len(lines):
+            continue
+        text = lines[line - 1]
+        stripped = text.rstrip()
+        head = stripped.lstrip().split(" ")[0].rstrip(":")
+        compound = head in {"def", "class", "if", "elif", "else", "for", "while", "try", "except", "finally",
+                            "with", "async"}
+        if compound and not stripped.endswith(":"):
+            out.append(Candidate(replace_line(ctx.code, line, stripped + ":"), "template",
+                                 f"line {line}: added the missing `:`", 0.9))
+        if head in {"if", "elif", "while"} and re.search(r"[^=!<>]=[^=]", stripped):
+            fixed = re.sub(r"(?<=[^=!<>])=(?=[^=])", "==", stripped, count=1)
+            out.append(Candidate(replace_line(ctx.code, line, fixed), "template",
+                                 f"line {line}: `=` → `==` in the condition", 0.85))
+        for open_, close in ("()", "[]", "{}"):
+            diff = text.count(open_) - text.count(close)
+            if diff > 0:
+                body = stripped[:-1] + close * diff + ":" if stripped.endswith(":") else stripped + close * diff
+                out.append(Candidate(replace_line(ctx.code, line, body), "template",
+                                     f"line {line}: closed {diff} unbalanced `{open_}`", 0.8))
+            elif diff < 0:
+                out.append(Candidate(replace_line(ctx.code, line, stripped[::-1].replace(close, "", -diff)[::-1]),
+                                     "template", f"line {line}: removed a stray `{close}`", 0.6))
+        if "indent" in ctx.message.lower() and line == ctx.line and line > 1:
+            prev = lines[line - 2]
+            pad = indent_of(prev) + ("    " if prev.rstrip().endswith(":") else "")
+            out.append(Candidate(replace_line(ctx.code, line, pad + text.lstrip()), "template",
+                                 f"line {line}: re-indented to match the block", 0.8))
+    return out

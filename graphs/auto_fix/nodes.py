@@ -1,0 +1,250 @@
+"""Nodes of the auto_fix graph: analyze_error → propose_fixes → test_fixes (↺ once) → rank_fixes → record_fix."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
+from typing import Literal
+
+from graphs.auto_fix.analyze import NOTHING_TO_FIX, analyze
+from graphs.auto_fix.candidates import Candidate, dedupe
+from graphs.auto_fix.edits import parses
+from graphs.auto_fix.propose import (
+    llm_candidate,
+    mutation_candidates,
+    retrieved_candidates,
+    static_candidates,
+    template_candidates,
+)
+from graphs.auto_fix.ranking import Tested, assess_risk, changed_lines, confidence, rank_key, unified_diff
+from graphs.auto_fix.retrieved import fix_snippets
+from graphs.auto_fix.schema import Fix, Validation
+from graphs.auto_fix.state import AutoFixState
+from graphs.common.deps import Deps
+
+log = logging.getLogger(__name__)
+ENOUGH_VALIDATED = 3
+MORE_AFTER_FIRST = 2  # alternatives still tried once one fix is validated
+MAX_ROUNDS = 2
+MAX_FIXES = 5
+WORKERS = 2
+
+
+def emit(node: str, message: str) -> None:
+    """Send a progress event to the stream (no-op when the node runs outside a graph)."""
+    from langgraph.config import get_stream_writer
+
+    try:
+        get_stream_writer()({"node": node, "message": message})
+    except RuntimeError:  # called directly, not inside a runnable context
+        log.debug("%s: %s", node, message)
+
+
+def _budget_left(state: AutoFixState, deps: Deps) -> float:
+    return state["started"] + deps.settings.fix_budget_s - time.monotonic()
+
+
+def _kb_errors() -> tuple[type[Exception], ...]:
+    """Failures of the knowledge store that must not fail the repair (past fixes/learning are extras)."""
+    from chromadb.errors import ChromaError
+
+    from graphs.common.kb.store import KBUnavailable
+
+    return (KBUnavailable, ChromaError, OSError, sqlite3.Error)
+
+
+def _signature(state: AutoFixState) -> str:
+    from graphs.common.kb.fixes import error_signature
+
+    a = state["analysis"]
+    return error_signature(a.error_class, a.exception_type, a.message)
+
+
+def analyze_error(state: AutoFixState, deps: Deps) -> dict:
+    """Parse/classify the failure, derive tests, run the baseline with coverage, rank suspicious lines."""
+    emit("analyze_error", "analyzing the error and running the baseline tests")
+    res = analyze(state["code"], state.get("error_message", ""), state.get("context", ""),
+                  state.get("tests", ""), deps.settings)
+    a = res.analysis
+    where = f" at line {a.location.line}" if a.location.line else ""
+    emit("analyze_error", f"{a.error_class}{where}; baseline "
+                          f"{a.baseline_tests_passed}/{a.baseline_tests_total} tests pass")
+    return {"analysis": a, "fix_context": res.fix_context, "effective_tests": res.effective_tests,
+            "findings_before": res.findings, "baseline_passed": res.baseline_passed,
+            "candidate_timeout_s": res.candidate_timeout_s, "notes": res.notes, "round": 0, "seen": set()}
+
+
+def _first_round(state: AutoFixState, deps: Deps) -> tuple[list[Candidate], list[str]]:
+    ctx, a = state["fix_context"], state["analysis"]
+    notes: list[str] = []
+    if a.error_class == "unknown" and NOTHING_TO_FIX in state.get("notes", []):
+        return [], notes
+    found = template_candidates(ctx)
+    if ctx.tree is not None:
+        try:
+            found += retrieved_candidates(deps.kb, _signature(state), ctx.code)
+        except _kb_errors() as exc:
+            notes.append(f"knowledge base unavailable, past fixes skipped: {exc}")
+        if a.static_findings:
+            found += static_candidates(ctx.code, deps.settings)
+        if state.get("effective_tests"):
+            found += mutation_candidates(ctx)
+    if deps.llm is not None:
+        llm, note = llm_candidate(deps.llm, ctx, error=state.get("error_message", ""),
+                                  context=state.get("context", ""), tests=state.get("effective_tests", ""))
+        found += llm
+        notes += [note] if note else []
+    return found, notes
+
+
+def _second_round(state: AutoFixState) -> list[Candidate]:
+    """Pairs of first-order edits, plus single edits on top of the best partial fix."""
+    ctx = state["fix_context"]
+    found = mutation_candidates(ctx, second=True)
+    partial = [t for t in state.get("tested", []) if t.validation.tests_passed > state.get("baseline_passed", 0)]
+    if partial:
+        best = max(partial, key=lambda t: (t.validation.tests_passed, t.candidate.prior))
+        inner = replace(ctx, code=best.candidate.code, tree=None, line=None)
+        for cand in mutation_candidates(inner):
+            found.append(Candidate(cand.code, best.candidate.strategy,
+                                   f"{best.candidate.explanation}; {cand.explanation}", cand.prior * 0.9))
+    return found
+
+
+def propose_fixes(state: AutoFixState, deps: Deps) -> dict:
+    """Collect candidates from every source, deduplicated by normalised AST."""
+    rnd = state.get("round", 0) + 1
+    found, notes = _first_round(state, deps) if rnd == 1 else (_second_round(state), [])
+    pending = dedupe(found, state["code"], state.get("seen"))
+    emit("propose_fixes", f"round {rnd}: {len(pending)} distinct candidates")
+    return {"pending": pending, "round": rnd, "notes": notes}
+
+
+def _validate(code: str, tests: str, timeout_s: float, deps: Deps) -> Validation:
+    if not tests:
+        return Validation(compiles=parses(code))
+    from graphs.common.sandbox import Limits, run_tests
+
+    run = run_tests(code, tests, Limits(timeout_s=timeout_s, memory_mb=deps.settings.sandbox_memory_mb))
+    return Validation(compiles=run.compiled, tests_passed=run.passed, tests_total=run.total,
+                      timed_out=run.timed_out, validated=run.all_passed)
+
+
+def test_fixes(state: AutoFixState, deps: Deps) -> dict:
+    """Run candidates in likelihood order on 2 workers until 3 are validated or the budget is spent."""
+    tests, pending = state.get("effective_tests", ""), list(state.get("pending", []))
+    timeout = state.get("candidate_timeout_s", 2.0)
+    already = sum(1 for t in state.get("tested", []) if t.validation.validated)
+    results: list[Tested] = []
+    since_first = 0  # candidates started after the first validated one
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        running: dict[Future, Candidate] = {}
+        order: dict[int, int] = {}  # id(candidate) -> submission index
+        while pending or running:
+            validated = already + sum(1 for t in results if t.validation.validated)
+            enough = validated >= ENOUGH_VALIDATED or (validated and since_first >= MORE_AFTER_FIRST)
+            while pending and len(running) < WORKERS and not enough and _budget_left(state, deps) > 0:
+                cand = pending.pop(0)
+                since_first += 1 if validated else 0
+                order[id(cand)] = len(order)
+                running[pool.submit(_validate, cand.code, tests, timeout, deps)] = cand
+            if not running:
+                break
+            done, _ = wait(running, timeout=timeout + 10, return_when=FIRST_COMPLETED)
+            for fut in done:
+                results.append(Tested(running.pop(fut), fut.result()))
+    results.sort(key=lambda t: order[id(t.candidate)])  # "tested" keeps the order candidates were tried in
+    ok = sum(1 for t in results if t.validation.validated)
+    emit("test_fixes", f"tested {len(results)} candidates, {ok} validated")
+    return {"tested": results, "pending": []}
+
+
+test_fixes.__test__ = False  # a graph node, not a pytest test
+
+
+def route_after_test(state: AutoFixState, deps: Deps) -> Literal["propose_fixes", "rank_fixes"]:
+    """Another proposal round only with tests, nothing validated, rounds and budget left."""
+    validated = any(t.validation.validated for t in state.get("tested", []))
+    if validated or not state.get("effective_tests") or state.get("round", 0) >= MAX_ROUNDS \
+            or _budget_left(state, deps) <= 0.5 or state["fix_context"].tree is None:
+        return "rank_fixes"
+    return "propose_fixes"
+
+
+def _finalists(state: AutoFixState) -> list[Tested]:
+    tested = [t for t in state.get("tested", []) if t.validation.compiles]
+    tests_exist = bool(state.get("effective_tests"))
+    if tests_exist:
+        base = state.get("baseline_passed", 0)
+        validated = [t for t in tested if t.validation.validated]
+        # Partial fixes (more tests pass than before) are shown only when nothing passes everything.
+        tested = validated or [t for t in tested if t.validation.tests_passed > base]
+    tested.sort(key=lambda t: rank_key(t, state["code"], tests_exist))
+    return tested[: MAX_FIXES + 3]
+
+
+def _scan_findings(state: AutoFixState, deps: Deps, finalists: list[Tested]) -> list[Tested]:
+    from graphs.common.static import scan_many
+
+    before = state.get("findings_before", [])
+    before_keys = {(f.tool, f.rule_id) for f in before}
+    per_code = scan_many([t.candidate.code for t in finalists], deps.settings) if finalists else []
+    out = []
+    for t, found in zip(finalists, per_code, strict=True):
+        new = sum(1 for f in found if (f.tool, f.rule_id) not in before_keys)
+        v = t.validation.model_copy(update={"findings_before": len(before), "findings_after": len(found)})
+        out.append(Tested(t.candidate, v, new))
+    return out
+
+
+def rank_fixes(state: AutoFixState, deps: Deps) -> dict:
+    """Scan the finalists once (batched), rank them, and turn them into output Fix objects."""
+    code, a = state["code"], state["analysis"]
+    tests_exist = bool(state.get("effective_tests"))
+    finalists = _scan_findings(state, deps, _finalists(state))
+    if a.error_class == "static_finding" and not tests_exist:
+        finalists = [t for t in finalists if t.validation.findings_after < t.validation.findings_before]
+    finalists.sort(key=lambda t: rank_key(t, code, tests_exist))
+    finding_lines = {f.line for f in a.static_findings if f.line}
+    fixes = []
+    for rank, t in enumerate(finalists[:MAX_FIXES], start=1):
+        size, _ = changed_lines(code, t.candidate.code)
+        fixes.append(Fix(
+            fix_id=f"fix-{rank}-{hashlib.sha1(t.candidate.code.encode()).hexdigest()[:10]}",
+            rank=rank, strategy=t.candidate.strategy, explanation=t.candidate.explanation,
+            fixed_code=t.candidate.code, diff=unified_diff(code, t.candidate.code),
+            risk=assess_risk(code, t.candidate.code, t.validation, finding_lines),
+            confidence=confidence(t, rank, tests_exist=tests_exist, size=size), validation=t.validation))
+    notes = []
+    if not tests_exist:
+        notes.append("no tests were given or derivable: fixes are UNVALIDATED (compile/static checks only); "
+                     "confidence is lowered — add tests or doctest examples to validate them")
+    if not fixes and NOTHING_TO_FIX not in state.get("notes", []):
+        notes.append("no candidate fixed the failure within the budget")
+    emit("rank_fixes", f"{len(fixes)} fixes ranked")
+    return {"fixes": fixes, "notes": notes}
+
+
+def record_fix(state: AutoFixState, deps: Deps) -> dict:
+    """Store the best fix in the knowledge base, only when tests validated it."""
+    fixes = state.get("fixes", [])
+    if not fixes or not fixes[0].validation.validated or state["analysis"].tests_source == "none":
+        return {"learned_fix_id": None}
+    from graphs.common.kb.fixes import record_fix as store_fix
+
+    best, a = fixes[0], state["analysis"]
+    before, after = fix_snippets(state["code"], best.fixed_code)
+    try:
+        fix_id = store_fix(deps.kb, error_class=a.error_class, signature=_signature(state), before=before,
+                           after=after, diff=best.diff, provenance="auto_fix_code",
+                           evidence={"tests_passed": best.validation.tests_passed,
+                                     "tests_total": best.validation.tests_total, "strategy": best.strategy,
+                                     "tests_source": a.tests_source})
+    except _kb_errors() as exc:
+        return {"learned_fix_id": None, "notes": [f"could not record the fix: {exc}"]}
+    emit("record_fix", f"recorded fix {fix_id}")
+    return {"learned_fix_id": fix_id}

@@ -1,0 +1,131 @@
+"""The candidate sources: templates, AST mutations, static autofixes, past fixes and the LLM."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from graphs.auto_fix import flow_fixes, name_fixes, templates
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import parses, top_level_names
+from graphs.auto_fix.localize import line_weights
+from graphs.auto_fix.mutations import apply_mutation, mutations_for_lines, second_order
+from graphs.auto_fix.retrieved import apply_past_fix
+from graphs.auto_fix.schema import ErrorClass
+
+log = logging.getLogger(__name__)
+
+Proposer = Callable[[FixContext], list[Candidate]]
+
+TEMPLATES: dict[ErrorClass, list[Proposer]] = {
+    "none_attribute": [templates.none_guards, flow_fixes.call_none_guards, flow_fixes.missing_returns],
+    "zero_division": [templates.zero_guards],
+    "index_error": [templates.empty_guards, templates.base_cases],
+    "key_error": [templates.key_fixes],
+    "recursion_error": [templates.base_cases],
+    "hang": [templates.loop_progress],
+    "name_error": [name_fixes.missing_names],
+    "attribute_error": [name_fixes.wrong_attributes],
+    "type_error": [name_fixes.type_conversions],
+    "syntax_error": [name_fixes.syntax_repairs],
+    "wrong_output": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns,
+                     flow_fixes.extreme_seeds],
+    "assertion_error": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns],
+    "other_exception": [templates.iteration_copies],
+    "unknown": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns],
+}
+
+
+def template_candidates(ctx: FixContext) -> list[Candidate]:
+    """All templates that fit the error class."""
+    out: list[Candidate] = []
+    for proposer in TEMPLATES.get(ctx.error_class, []):
+        out += proposer(ctx)
+    return out
+
+
+def mutation_candidates(ctx: FixContext, *, second: bool = False, limit: int = 40) -> list[Candidate]:
+    """First-order mutations on the suspicious lines (or pairs of the best ones when `second`)."""
+    lines = ctx.suspicious[:6]
+    if not lines:
+        return []
+    muts = mutations_for_lines(ctx.code, lines, line_weights(lines))
+    out: list[Candidate] = []
+    if not second:
+        for m in muts[:limit]:
+            code = apply_mutation(ctx.code, m)
+            if code:
+                out.append(Candidate(code, "ast_mutation", m.description, m.prior * 0.7, (m.edit,)))
+        return out
+    for a, b in second_order(muts)[:limit]:
+        code = apply_mutation(ctx.code, a, b)
+        if code:
+            out.append(Candidate(code, "ast_mutation", f"{a.description}; {b.description}",
+                                 a.prior * b.prior * 0.5, (a.edit, b.edit)))
+    return out
+
+
+def static_candidates(code: str, settings: object) -> list[Candidate]:
+    """semgrep autofixes (one per rule) and ruff's safe fixes."""
+    from graphs.common.static import ruff_fix, semgrep_autofixes
+
+    out = []
+    for rule_id, fixed in semgrep_autofixes(code, settings):
+        out.append(Candidate(fixed, "semgrep_autofix", f"semgrep autofix for `{rule_id}`", 0.8))
+    fixed = ruff_fix(code)
+    if fixed:
+        out.append(Candidate(fixed, "ruff_fix", "ruff safe fixes", 0.5))
+    return out
+
+
+def retrieved_candidates(kb: object, signature: str, code: str, k: int = 5) -> list[Candidate]:
+    """Past fixes whose "before" shape matches this code, re-applied; they are tried first."""
+    from graphs.common.kb.fixes import find_past_fixes
+
+    out = []
+    for rank, past in enumerate(find_past_fixes(kb, signature=signature, code=code, k=k)):
+        fixed = apply_past_fix(code, past.before, past.after)
+        if fixed and parses(fixed):
+            out.append(Candidate(fixed, "retrieved_fix", f"re-applied past fix {past.id} ({past.title})",
+                                 0.99 - 0.01 * rank, source_id=past.id))
+    return out
+
+
+class LLMFix(BaseModel):
+    """The model's answer: the full fixed module and a one-paragraph explanation."""
+
+    fixed_code: str = Field(min_length=1)
+    explanation: str = ""
+
+
+def check_llm_code(original: str, fixed: str) -> str | None:
+    """Why an LLM answer is unusable (None when it is full, parsable code defining the same top-level names)."""
+    if not parses(fixed):
+        return "does not parse"
+    try:
+        wanted = set(top_level_names(ast.parse(original)))
+    except SyntaxError:
+        wanted = set()
+    missing = wanted - set(top_level_names(ast.parse(fixed)))
+    return f"missing top-level definitions {sorted(missing)} (not the full module)" if missing else None
+
+
+def llm_candidate(model: object, ctx: FixContext, *, error: str, context: str, tests: str) -> tuple[
+        list[Candidate], str | None]:
+    """Ask the LLM for one full fix; ([], reason) when there is no model or the answer is unusable."""
+    from graphs.common.llm import ask_structured
+
+    answer = ask_structured(model, "auto_fix_propose", LLMFix, code=ctx.code, error=error or "(none)",
+                            error_class=ctx.error_class, location=str(ctx.line or "unknown"),
+                            suspicious=", ".join(map(str, ctx.suspicious[:5])) or "unknown",
+                            context=context or "(none)", tests=tests or "(none)")
+    if answer is None:
+        return [], "LLM gave no usable answer; offline candidates only"
+    fixed = answer.fixed_code.strip("\n") + "\n"
+    problem = check_llm_code(ctx.code, fixed)
+    if problem:
+        return [], f"LLM answer rejected: {problem}"
+    return [Candidate(fixed, "llm", answer.explanation.strip()[:500] or "LLM-proposed fix", 0.8)], None

@@ -1,0 +1,122 @@
+"""Diffs, risk, confidence and the ranking order of tested candidates (all pure)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass
+
+from graphs.auto_fix.candidates import Candidate
+from graphs.auto_fix.schema import Risk, RiskLevel, Validation
+
+STRATEGY_PRIOR = {"retrieved_fix": 0.9, "template": 0.8, "llm": 0.7, "semgrep_autofix": 0.75, "ruff_fix": 0.6,
+                  "ast_mutation": 0.5}
+_SECURITY = re.compile(r"\b(eval|exec|subprocess|os\.system|os\.popen|pickle|marshal|yaml\.load|execute|"
+                       r"shell\s*=|verify\s*=|hashlib|random\.|open\(|password|secret|token|mktemp)\b")
+
+
+@dataclass
+class Tested:
+    """A candidate and what testing it showed."""
+
+    __test__ = False  # not a pytest class
+
+    candidate: Candidate
+    validation: Validation
+    new_findings: int = 0
+
+
+def unified_diff(before: str, after: str) -> str:
+    """Unified diff between the original and the fixed module (a/solution.py → b/solution.py)."""
+    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                        "a/solution.py", "b/solution.py"))
+
+
+def changed_lines(before: str, after: str) -> tuple[int, list[int]]:
+    """(number of added+removed lines, 1-based original lines touched)."""
+    sm = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    size, touched = 0, []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            size += (i2 - i1) + (j2 - j1)
+            touched += list(range(i1 + 1, i2 + 1)) or [i1 + 1]
+    return size, touched
+
+
+def _signatures(code: str) -> dict[str, str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
+            out[node.name] = ast.unparse(node.args)
+        if isinstance(node, ast.ClassDef):
+            for sub in node.body:
+                if isinstance(sub, ast.FunctionDef) and not sub.name.startswith("_"):
+                    out[f"{node.name}.{sub.name}"] = ast.unparse(sub.args)
+    return out
+
+
+def assess_risk(before: str, after: str, validation: Validation, finding_lines: set[int] | None = None) -> Risk:
+    """Risk level from edit size, public signature changes, security-relevant lines (by pattern or because a
+    static finding sits there) and validation."""
+    size, touched = changed_lines(before, after)
+    reasons: list[str] = []
+    score = 0
+    if size > 8:
+        score += 2
+        reasons.append(f"large edit ({size} lines changed)")
+    elif size > 3:
+        score += 1
+        reasons.append(f"medium edit ({size} lines changed)")
+    else:
+        reasons.append(f"small edit ({size} lines changed)")
+    old_sig, new_sig = _signatures(before), _signatures(after)
+    changed = sorted(k for k in old_sig if new_sig.get(k) != old_sig[k])
+    if changed:
+        score += 2
+        reasons.append(f"public signature changed: {', '.join(changed)}")
+    lines = before.splitlines()
+    if any(0 < n <= len(lines) and (_SECURITY.search(lines[n - 1]) or n in (finding_lines or set()))
+           for n in touched):
+        score += 1
+        reasons.append("touches security-relevant code")
+    if validation.validated:
+        reasons.append("validated: all tests pass")
+    else:
+        score += 2
+        reasons.append("not validated by tests" if validation.tests_total == 0 else
+                       f"only {validation.tests_passed}/{validation.tests_total} tests pass")
+    level: RiskLevel = "low" if score <= 1 else "medium" if score <= 3 else "high"
+    return Risk(level=level, reasons=reasons)
+
+
+def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
+    """Sort key: all tests pass, pass ratio, no new findings, fewer findings, smallest edit, source prior.
+
+    Without tests the candidate's own prior (how well it fits the error) comes before edit size.
+    """
+    v = t.validation
+    ratio = v.tests_passed / v.tests_total if v.tests_total else 0.0
+    size, _ = changed_lines(original, t.candidate.code)
+    prior = -STRATEGY_PRIOR.get(t.candidate.strategy, 0.5), -t.candidate.prior
+    order = (size, *prior) if tests_exist else (*prior[::-1], size)
+    return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after, *order)
+
+
+def confidence(t: Tested, rank: int, *, tests_exist: bool, size: int) -> float:
+    """A calibrated-ish score in [0, 1]: validated fixes start high; unvalidated ones stay below 0.5."""
+    v = t.validation
+    if v.validated:
+        base = 0.92
+    elif v.tests_total:
+        base = 0.5 * v.tests_passed / v.tests_total
+    elif not tests_exist and v.findings_after < v.findings_before:
+        base = 0.55
+    else:
+        base = 0.25 + 0.2 * t.candidate.prior
+    penalty = 0.04 * (rank - 1) + 0.01 * max(0, size - 2) + (0.1 if t.new_findings else 0.0)
+    return round(max(0.01, min(1.0, base - penalty)), 3)

@@ -1,0 +1,73 @@
+"""Graph shape, single nodes through the compiled graph, the router and the output mapping."""
+
+from __future__ import annotations
+
+import time
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.graph import NODE_NAMES, build_graph, initial_state, to_output
+from graphs.auto_fix.nodes import route_after_test
+from graphs.auto_fix.ranking import Tested
+from graphs.auto_fix.schema import Analysis, AutoFixInput, Validation
+
+MERMAID_EDGES = {
+    "__start__ --> analyze_error;", "analyze_error --> propose_fixes;", "propose_fixes --> test_fixes;",
+    "test_fixes -.-> propose_fixes;", "test_fixes -.-> rank_fixes;", "rank_fixes --> record_fix;",
+    "record_fix --> __end__;",
+}
+
+
+def test_graph_shape_is_pinned(deps):
+    graph = build_graph(deps)
+    mermaid = graph.get_graph().draw_mermaid()
+    edges = {line.strip() for line in mermaid.splitlines() if "->" in line}
+    assert edges == MERMAID_EDGES
+    assert set(NODE_NAMES) <= set(graph.nodes)
+
+
+def test_analyze_node_locates_attribute_from_message_without_traceback(deps):
+    code = "def label(item):\n    size = 3\n    return item.title.upper()\n"
+    state = initial_state(AutoFixInput(code=code, error_message="AttributeError: 'NoneType' object has no "
+                                                                "attribute 'title'"))
+    out = build_graph(deps).nodes["analyze_error"].invoke(state)
+    a = out["analysis"]
+    assert a.error_class == "none_attribute" and a.location.line == 3 and a.tests_source == "none"
+    assert out["effective_tests"] == ""
+
+
+def test_propose_node_offers_none_guard_first_for_none_attribute(deps):
+    code = "def label(item):\n    return item.title.upper()\n"
+    graph = build_graph(deps)
+    state = initial_state(AutoFixInput(code=code, error_message="AttributeError: 'NoneType' object has no "
+                                                                "attribute 'title'"))
+    state |= graph.nodes["analyze_error"].invoke(state)
+    out = graph.nodes["propose_fixes"].invoke(state)
+    assert out["round"] == 1
+    assert out["pending"][0].strategy in ("template", "retrieved_fix")
+    assert "if item is None:" in out["pending"][0].code
+
+
+def _state(tested: list[Tested], tests: str = "def test_x(): pass", rnd: int = 1) -> dict:
+    ctx = FixContext(code="x = 1\n", tree=None, error_class="wrong_output")
+    import ast
+
+    ctx.tree = ast.parse(ctx.code)
+    return {"tested": tested, "effective_tests": tests, "round": rnd, "started": time.monotonic(),
+            "fix_context": ctx}
+
+
+def test_router_loops_once_when_nothing_validated(deps):
+    failed = Tested(Candidate("x = 2\n", "ast_mutation", "e", 0.5), Validation(compiles=True, tests_total=1))
+    ok = Tested(Candidate("x = 3\n", "ast_mutation", "e", 0.5),
+                Validation(compiles=True, tests_passed=1, tests_total=1, validated=True))
+    assert route_after_test(_state([failed]), deps) == "propose_fixes"
+    assert route_after_test(_state([failed], rnd=2), deps) == "rank_fixes"
+    assert route_after_test(_state([failed, ok]), deps) == "rank_fixes"
+    assert route_after_test(_state([failed], tests=""), deps) == "rank_fixes"
+
+
+def test_to_output_counts_candidates_and_dedups_notes():
+    state = {"started": time.monotonic(), "analysis": Analysis(error_class="unknown"), "tested": [1, 2, 3],
+             "notes": ["a", "a", "b"], "fixes": []}
+    out = to_output(state)
+    assert out.candidates_tried == 3 and out.notes == ["a", "b"] and out.elapsed_ms >= 0

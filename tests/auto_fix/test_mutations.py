@@ -1,0 +1,86 @@
+"""Each AST edit operator, span-preserving edits, and second-order pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphs.auto_fix.edits import Edit, apply_edits
+from graphs.auto_fix.mutations import apply_mutation, mutations_for_lines, second_order
+
+CODE = '''def scan(items, limit):
+    total = 0  # running sum
+    for i in range(len(items)):
+        if items[i] < limit and i > 0:
+            total = total + items[i]
+    return total
+'''
+
+
+def _results(code: str, line: int, operator: str) -> set[str]:
+    out = set()
+    for m in mutations_for_lines(code, [line], limit=500):
+        if m.operator == operator:
+            fixed = apply_mutation(code, m)
+            assert fixed is not None
+            out.add(fixed.splitlines()[line - 1].strip())
+    return out
+
+
+@pytest.mark.parametrize(("line", "operator", "expected"), [
+    (4, "comparison_swap", "if items[i] <= limit and i > 0:"),
+    (4, "comparison_swap", "if items[i] < limit and i >= 0:"),
+    (5, "arithmetic_swap", "total = total - items[i]"),
+    (4, "boolean_swap", "if items[i] < limit or i > 0:"),
+    (4, "constant_pm1", "if items[i] < limit and i > 1:"),
+    (3, "range_bound_pm1", "for i in range(len(items) - 1):"),
+    (3, "range_bound_pm1", "for i in range(len(items) + 1):"),
+    (5, "index_pm1", "total = total + items[i - 1]"),
+    (4, "negate_condition", "if not (items[i] < limit and i > 0):"),
+    (6, "return_replace", "return items"),
+    (5, "variable_replace", "total = limit + items[i]"),
+])
+def test_operator_produces_expected_edit(line, operator, expected):
+    assert expected in _results(CODE, line, operator)
+
+
+def test_argument_swap_and_statement_delete():
+    code = "def f(a, b):\n    log(a)\n    return pow(a, b)\n"
+    assert "return pow(b, a)" in _results(code, 3, "argument_swap")
+    assert "pass" in _results(code, 2, "delete_statement")
+
+
+def test_bound_folding_keeps_expressions_simple():
+    code = "def f(xs, w):\n    return range(len(xs) - w + 2)\n"
+    assert "return range(len(xs) - w + 1)" in _results(code, 2, "range_bound_pm1")
+
+
+def test_edits_keep_comments_and_other_lines():
+    m = next(m for m in mutations_for_lines(CODE, [4]) if m.operator == "comparison_swap")
+    fixed = apply_mutation(CODE, m)
+    assert "# running sum" in fixed
+    assert sum(a != b for a, b in zip(CODE.splitlines(), fixed.splitlines(), strict=True)) == 1
+
+
+def test_only_target_lines_are_mutated_and_ordered_by_prior():
+    muts = mutations_for_lines(CODE, [4], {4: 1.0})
+    assert muts and all(m.edit.line == 4 for m in muts)
+    assert [m.prior for m in muts] == sorted((m.prior for m in muts), reverse=True)
+    assert muts[0].operator == "comparison_swap"
+
+
+def test_overlapping_edits_are_refused():
+    e1, e2 = Edit(1, 0, 1, 3, "x"), Edit(1, 2, 1, 4, "y")
+    assert apply_edits("abcdef\n", [e1, e2]) is None
+    assert apply_edits("abcdef\n", [Edit(1, 0, 1, 1, "X"), Edit(1, 4, 1, 5, "Y")]) == "XbcdYf\n"
+
+
+def test_second_order_pairs_are_disjoint_and_apply():
+    muts = mutations_for_lines(CODE, [3, 4])
+    pairs = second_order(muts)
+    assert pairs
+    a, b = pairs[0]
+    assert apply_mutation(CODE, a, b) is not None
+
+
+def test_unparsable_code_yields_no_mutations():
+    assert mutations_for_lines("def f(:\n", [1]) == []

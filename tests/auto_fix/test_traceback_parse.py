@@ -1,0 +1,88 @@
+"""Traceback and syntax-error parsing on real CPython output."""
+
+from __future__ import annotations
+
+import traceback
+
+from graphs.auto_fix.traceback_parse import align_line, check_syntax, parse_traceback, pick_user_frame
+
+BUGGY = '''def first_word(text):
+    return text.split()[0]
+
+
+def shout(text):
+    word = first_word(text)
+    return word.upper() + undefined_suffix
+'''
+
+
+def _real_traceback(tmp_path, code: str, call: str, filename: str = "solution.py") -> str:
+    path = tmp_path / filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)  # on disk, so the traceback shows source lines like a real run
+    namespace: dict = {}
+    exec(compile(code, str(path), "exec"), namespace)
+    try:
+        exec(compile(call, "<string>", "exec"), namespace)
+    except Exception:  # noqa: BLE001 - we want the genuine traceback text of any failure
+        return traceback.format_exc()
+    raise AssertionError("the call did not fail")
+
+
+def test_real_name_error_traceback_gives_type_message_and_user_line(tmp_path):
+    text = _real_traceback(tmp_path, BUGGY, "shout('hi there')")
+    parsed = parse_traceback(text)
+    assert parsed.exception_type == "NameError"
+    assert "undefined_suffix" in parsed.message
+    assert parsed.line == 7
+    assert parsed.function == "shout"
+    assert parsed.source == "traceback"
+
+
+def test_real_index_error_points_at_the_deepest_solution_frame(tmp_path):
+    parsed = parse_traceback(_real_traceback(tmp_path, BUGGY, "shout('')"))
+    assert parsed.exception_type == "IndexError"
+    assert parsed.line == 2 and parsed.function == "first_word"
+    assert [f.line for f in parsed.frames][-2:] == [6, 2]
+
+
+def test_chained_exceptions_report_the_last_one(tmp_path):
+    code = "def parse(x):\n    try:\n        return int(x)\n    except ValueError:\n        raise KeyError(x)\n"
+    parsed = parse_traceback(_real_traceback(tmp_path, code, "parse('z')"))
+    assert parsed.exception_type == "KeyError"
+    assert parsed.line == 5
+
+
+def test_library_frames_are_skipped_for_the_user_line(tmp_path):
+    text = _real_traceback(tmp_path, "import json\n\ndef load(s):\n    return json.loads(s)\n", "load('{bad')", "app/cfg.py")
+    parsed = parse_traceback(text)
+    assert parsed.exception_type == "JSONDecodeError"
+    assert parsed.line == 4  # app/cfg.py, not json/decoder.py
+
+
+def test_pytest_style_e_lines_and_location():
+    text = ("    def test_x():\n>       assert add(1, 2) == 3\nE       assert 4 == 3\n"
+            "E        +  where 4 = add(1, 2)\n\ntest_solution.py:5: AssertionError\n")
+    parsed = parse_traceback(text)
+    assert parsed.exception_type == "AssertionError"
+    assert pick_user_frame(parsed.frames) is not None
+
+
+def test_plain_text_without_traceback_has_no_exception():
+    parsed = parse_traceback("it returns the wrong total for empty carts")
+    assert parsed.exception_type is None and parsed.line is None and parsed.source == "none"
+
+
+def test_align_line_finds_the_frame_text_in_shifted_code(tmp_path):
+    text = _real_traceback(tmp_path, BUGGY, "shout('')", filename="srv/app/words.py")
+    shifted = "# header\n# more\n" + BUGGY
+    parsed = align_line(parse_traceback(text), shifted)
+    assert parsed.line == 4
+
+
+def test_check_syntax_reports_line_and_offset():
+    err = check_syntax("def f(x)\n    return x\n")
+    assert err is not None and err.exception_type == "SyntaxError" and err.line == 1 and err.offset
+    assert check_syntax("x = 1\n") is None
+    indent = check_syntax("def f():\nreturn 1\n")
+    assert indent is not None and indent.exception_type == "IndentationError" and indent.line == 2
