@@ -69,6 +69,12 @@ def _binop(lines: list[str], node: ast.BinOp) -> list[Mutation]:
         new = copy.deepcopy(node)
         new.op = new_op()
         out.append(_mk(lines, node, new, "arithmetic_swap", prior))
+    # Dropping a spurious term: `x / n + 1` → `x / n`. A constant term is the usual culprit.
+    for kept, dropped in ((node.left, node.right), (node.right, node.left)):
+        if dropped is node.left and not isinstance(node.op, ast.Add | ast.Mult):
+            continue  # `a - b` → `b` changes meaning beyond dropping a term
+        prior = 0.55 if isinstance(dropped, ast.Constant) else 0.2
+        out.append(_mk(lines, node, copy.deepcopy(kept), "operand_drop", prior, "spurious term removed"))
     return out
 
 

@@ -94,6 +94,14 @@ def assess_risk(before: str, after: str, validation: Validation, finding_lines: 
     return Risk(level=level, reasons=reasons)
 
 
+def ast_size(code: str) -> int:
+    """Number of AST nodes (a proxy for how much program there is); unparsable code counts as huge."""
+    try:
+        return sum(1 for _ in ast.walk(ast.parse(code)))
+    except SyntaxError:
+        return 1 << 30
+
+
 def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     """Sort key: all tests pass, pass ratio, no new findings, fewer findings, smallest edit, source prior.
 
@@ -103,7 +111,8 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     ratio = v.tests_passed / v.tests_total if v.tests_total else 0.0
     size, _ = changed_lines(original, t.candidate.code)
     prior = -STRATEGY_PRIOR.get(t.candidate.strategy, 0.5), -t.candidate.prior
-    order = (size, *prior) if tests_exist else (*prior[::-1], size)
+    # Equal edit size: the simpler program wins (`x / n` over `x / n + 0`).
+    order = (size, ast_size(t.candidate.code), *prior) if tests_exist else (*prior[::-1], size)
     return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after, *order)
 
 
