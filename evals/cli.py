@@ -58,7 +58,7 @@ def _settings(overrides: dict[str, Any]) -> Any:
 
     from graphs.common.config import Settings
 
-    base = Settings.from_env().with_(embedding=os.environ.get("MO_EMBEDDING", "hash"),
+    base = Settings.from_env().with_(embedding=os.environ.get("MO_EMBEDDING", "minilm"),
                                      data_dir=Path(tempfile.mkdtemp(prefix="mo-eval-")))
     if "data_dir" in overrides or "semgrep_bin" in overrides:
         overrides = {k: Path(v) if k in ("data_dir", "semgrep_bin") else v for k, v in overrides.items()}

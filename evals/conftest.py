@@ -35,11 +35,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def eval_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Settings for eval runs: a throwaway data dir and the embedding from MO_EMBEDDING (default hash)."""
+    """Settings for eval runs: a throwaway data dir and the product embedding (MO_EMBEDDING overrides; default minilm)."""
     from graphs.common.config import Settings
 
     return Settings.from_env().with_(data_dir=tmp_path_factory.mktemp("eval-data"),
-                                     embedding=os.environ.get("MO_EMBEDDING", "hash"))
+                                     embedding=os.environ.get("MO_EMBEDDING", "minilm"))
 
 
 @pytest.fixture(scope="session")
