@@ -89,7 +89,8 @@ def make_adrs(style: str, runner: str | None, scores: list[StyleScore], p: Profi
     adrs = [ADR(
         id="ADR-1", title=f"Use {style}",
         context=f"Team size {p.team_size or 'unknown'}, peak {fmt(p.peak_rps)} req/s, "
-                f"availability {p.availability or 'unstated'}%, global={p.global_}.",
+                + (f"availability {p.availability:g}%" if p.availability else "availability unstated")
+                + f", global={p.global_}.",
         decision=f"Adopt {style} (score {win.score:g}).",
         drivers=drivers, options=[s.style for s in scores[:4]],
         consequences=[r.split(" ", 1)[1] for r in win.reasons if "retrieved" not in r][:4]

@@ -9,12 +9,15 @@ from graphs.architecture.capacity import Capacity
 from graphs.architecture.catalog import Technology, pattern_index, resolve_stack, technology
 from graphs.architecture.compat import detect_compatibility
 from graphs.architecture.components import Blueprint, Component, add_pattern_components, add_services
+from graphs.architecture.data_model import attach_schema_sketches
 from graphs.architecture.mermaid import render_mermaid
+from graphs.architecture.operations import operations_plan
 from graphs.architecture.profile import Profile
 from graphs.architecture.schema import ArchitectureOutput, PatternUse, Requirement
 from graphs.architecture.security import security_measures
 from graphs.architecture.styles import COMPLEMENT_STYLES, PRIMARY_STYLES, choose_style, score_styles
 from graphs.architecture.tactics import TacticChoice, select_tactics
+from graphs.architecture.tactics_extra import extend_tactics
 from graphs.architecture.wiring import apply_redundancy, wire
 
 ADD_MITIGATION = {"realtime_gateway": "tactic-realtime-gateway", "connection_pooler": "tactic-connection-pooling",
@@ -45,7 +48,9 @@ def choose_primary_store(p: Profile, stack: dict[str, list[Technology]], overrid
     if "relational" in overrides:
         return overrides["relational"], "relational"
     for cat in ("relational", "document", "wide_column"):
-        if stack.get(cat) and not (cat != "relational" and p.strong_consistency):
+        # Document stores with transactions/conditional writes (DynamoDB, MongoDB 4+) stay; known problems are
+        # flagged and replaced by the compatibility base instead.
+        if stack.get(cat) and not (cat == "wide_column" and p.strong_consistency):
             return stack[cat][0].name, cat
     if stack.get("serverless") and not p.strong_consistency:
         return "DynamoDB", "document"
@@ -85,7 +90,8 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
             notes.append(f"{cid}: {mitigation.get('note', issue.recommendation)}")
         design.issue_ids.append(cid)
         design.mitigated.append(cid)
-    choices = select_tactics(p, style_id, complements, cap.numbers)
+    choices = extend_tactics(select_tactics(p, style_id, complements, cap.numbers), p,
+                             {cat: [t.name for t in techs] for cat, techs in stack.items()}, cap.numbers)
     for pid in extra:
         if pid not in {c.pattern_id for c in choices}:
             choices.append(TacticChoice(pid, "mitigates a stack compatibility issue"))
@@ -112,6 +118,12 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
     if any(c.kind == "worker" for c in bp.components.values()) and not bp.of_kind("queue"):
         add_pattern_components(bp, pattern_index()["tactic-queue-based-load-leveling"], stack, overrides)
     wire(bp)
+    queued = [c.target for c in bp.connections if bp.components[c.source].kind == "queue"
+              and bp.components[c.target].kind == "worker"]
+    if queued and "tactic-queue-based-load-leveling" not in {c.pattern_id for c in choices}:
+        choices.append(TacticChoice("tactic-queue-based-load-leveling", f"{', '.join(queued[:3])} consume work "
+                                    "from a queue at their own pace", [i for f in ("media_processing", "batch_jobs",
+                                    "notifications") for i in p.features.get(f, [])]))
     design.redundancy = apply_redundancy(bp, p, int(cap.numbers["instances"]))
     design.primary_db = bp.primary_db
     design.tactic_ids = [c.pattern_id for c in choices]
@@ -126,6 +138,7 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
     out.components = list(bp.components.values())
     out.connections = list(bp.connections)
     out.data_stores = data_stores(bp, cap)
+    attach_schema_sketches(out.data_stores, bp, p, "tactic-sharding" in design.tactic_ids)
     constraint_ids = [r.id for r in reqs if r.kind == "constraint"]
     out.patterns = [PatternUse(pattern_id=style_id, name=index[style_id]["title"], reason=out.rationale[:300],
                                serves=list(dict.fromkeys(constraint_ids)))]
@@ -136,7 +149,8 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
     out.patterns += [PatternUse(pattern_id=c.pattern_id, name=index[c.pattern_id]["title"], reason=c.reason,
                                 serves=c.serves) for c in choices]
     out.security = security_measures(bp, p)
-    out.scalability = scalability_plan(p, cap, set(design.tactic_ids))
+    out.scalability = (scalability_plan(p, cap, set(design.tactic_ids))
+                       + operations_plan(p, cap, set(design.tactic_ids), style_id))
     out.compatibility_issues = [issue for _, issue, _ in issues]
     out.adrs = make_adrs(style_name, PRIMARY_STYLES.get(runner_id or ""), scores, p, bp, set(design.tactic_ids),
                          constraint_ids)

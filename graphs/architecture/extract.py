@@ -69,9 +69,13 @@ def _latency(s: str) -> list[Quality]:
 
 _RATE_UNITS = (
     r"(rps|qps|tps|req/s|requests?\s*(?:per|/|a)\s*(second|sec|s|minute|min|hour|day)|"
-    r"(?:transactions|events|messages|writes|reads|orders|queries|calls)\s*(?:per|/|a)\s*(second|sec|s|minute|min|hour|day))"
+    r"(?:transactions|events|messages|writes|reads|orders|queries|calls|payments|bookings|jobs|readings|uploads|"
+    r"searches|clicks|logins|tickets|donations|api calls|emails|notifications|invoices|payouts|shipments|documents|"
+    r"files|images|photos|videos|deliveries|rides|trips|bids|sessions|records|rows|updates|uploads)\s*(?:per|/|a)\s*"
+    r"(second|sec|s|minute|min|hour|day|week|month))"
 )
-_PER = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400}
+_PER = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400, "week": 604800,
+        "month": 2_592_000}
 
 
 def _throughput(s: str) -> list[Quality]:
@@ -83,10 +87,16 @@ def _throughput(s: str) -> list[Quality]:
     return [Quality("throughput", round(value, 3), "req/s")]
 
 
+_DEVICE_NOUNS = {"devices", "sensors", "thermostats", "meters", "vehicles", "vans", "trucks", "trackers", "cameras",
+                 "machines"}
+
+
 def _users(s: str) -> list[Quality]:
     m = re.search(
-        _NUM + _MULT + r"\s*(daily|monthly|concurrent|registered)?\s*(?:active\s+)?(users|customers|subscribers|"
-        r"members|players|patients|drivers|riders|students|devices|sensors|tenants)",
+        _NUM + _MULT + r"\s*(daily|monthly|concurrent|registered)?\s*(?:active\s+)?"
+        r"(?:(?:smart|connected|iot|field|edge|gps|delivery)\s+)?(users|customers|subscribers|"
+        r"members|players|patients|drivers|riders|students|viewers|readers|visitors|learners|employees|merchants|"
+        r"citizens|devices|sensors|thermostats|meters|vehicles|vans|trucks|trackers|cameras|machines|tenants)",
         s,
         re.I,
     )
@@ -99,7 +109,7 @@ def _users(s: str) -> list[Quality]:
     kind = (m.group(3) or "monthly").lower()
     if kind == "registered":
         kind = "monthly"
-    noun = "devices" if m.group(4).lower() in ("devices", "sensors") else "users"
+    noun = "devices" if m.group(4).lower() in _DEVICE_NOUNS else "users"
     return [Quality("users", parse_number(m.group(1), m.group(2)), f"{kind} {noun}")]
 
 
@@ -180,7 +190,13 @@ QUALITY_MATCHERS: tuple[Matcher, ...] = (
              r"(world|continents|regions)|international", "multi-region"),
     _keyword("durability", r"no data loss|never (be )?lost?|must not be lost|never lose|durab\w*|\brpo\b|disaster recovery|backups?"),
     _keyword("scalability", r"elastic\w*|auto[- ]?scal\w*|spik\w*|burst\w*|seasonal|flash sales?|"
-             r"unpredictable (load|traffic)", "bursty"),
+             r"unpredictable (load|traffic)|on[- ]sale time|surges?|goes? viral|thundering herd|waiting room|"
+             r"fair queu\w*|black friday|\d+x traffic", "bursty"),
+    _keyword("auditability", r"audit\w*|explainab\w*|regulator\w*|regulatory|non[- ]repudiation|"
+             r"who (did|changed) what", "audit trail"),
+    _keyword("privacy", r"personal data|\bpii\b|redact\w*|anonymi[sz]\w*|pseudonymi[sz]\w*|data minimi[sz]\w*|"
+             r"right to (be forgotten|erasure)", "personal data"),
+    _keyword("tenancy", r"multi[- ]tenan\w*|tenant\w*|white[- ]label\w*|data isolation", "multi-tenant"),
     _keyword("observability", r"observab\w*|monitor\w*|tracing|metrics|alert\w*"),
 )
 

@@ -9,13 +9,14 @@ from graphs.architecture.schema import Requirement
 FEATURES: dict[str, str] = {
     "file_storage": r"upload|photos?|images?|videos?|files?|attachments?|documents?|media|avatars?|receipts?|scans?",
     "search": r"search|full[- ]text|autocomplete|type[- ]ahead|faceted|filter\w* (by|on)",
-    "notifications": r"notif\w*|e-?mails?|sms|push messages?|reminders?|alerts? (users|customers|staff)",
-    "payments": r"pay(s|ment|ments|outs?)?\b|checkout|billing|subscriptions?|invoice\w*|refunds?|wallets?|money|"
+    "notifications": r"notif\w*|e-?mails?|sms|push messages?|reminders?|alerts?\b",
+    "payments": r"pay(s|ment|ments|outs?)?\b|checkout|in[- ]app purchases?|donations?|billing|subscriptions?|invoice\w*|refunds?|wallets?|money|"
                 r"transfers? funds|ledger|balances?",
     "realtime": r"chat|messag\w*|live |real[- ]?time|websockets?|collaborat\w*|presence|multiplayer",
     "feed": r"\bfeeds?\b|timelines?|follow(ers|ing|s)?\b|news ?feed",
     "analytics": r"analytics|reports?\b|reporting|dashboards?|insights?|kpis?|business intelligence",
-    "ingestion": r"\biot\b|sensors?|telemetry|ingest\w*|clickstream|event streams?|logs? from|devices? send",
+    "ingestion": r"\biot\b|sensors?|telemetry|ingest\w*|clickstream|event streams?|logs? from|devices? send|"
+                 r"readings?\b|gps|positions? every|heartbeats?|click events",
     "recommendations": r"recommend\w*|personali[sz]\w*|suggest\w*",
     "batch_jobs": r"nightly|batch|scheduled (jobs?|tasks?)|cron|bulk (import|export)|imports? csv|exports?",
     "auth": r"log ?in|sign[- ]?(up|in)|accounts?|sso|oauth|profiles?|registration",
@@ -26,6 +27,13 @@ FEATURES: dict[str, str] = {
     "booking": r"book(ing|ings|s)?\b|reservations?|appointments?|inventory|stock levels?|seats?",
     "catalog": r"catalog\w*|products?|listings?|menus?",
     "orders": r"orders?\b|cart|purchases?|fulfil\w*|shipments?",
+    "ml": r"machine learning|\bml\b|train\w* (\w+ )?models?|models? (are |is )?(trained|retrained|updated|"
+          r"versions?|registry|serving|deploy\w*)|inference|predictions?\b|fraud (detection|scor\w*)|"
+          r"scor(e|es|ing) (each|every)",
+    "llm": r"\bllms?\b|language models?|\bgpt|gen(erative )?ai|chat ?bots?|assistants?\b|semantic search|"
+           r"embeddings?|\brag\b|grounded",
+    "video": r"videos?|stream (series|films|movies|music|shows)|live ?stream\w*|podcasts?|webinars?",
+    "internal": r"internal (tool|app|application|system|platform|portal)|employees|back[- ]office|intranet",
     "legacy": r"legacy|migrat\w* (off|from|away)|existing (monolith|system|platform)|moderni[sz]\w*",
 }
 

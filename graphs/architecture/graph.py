@@ -18,7 +18,7 @@ MAX_REPAIR_ROUNDS = 2
 # Types stored in checkpoints; register them with the checkpoint serializer (allowed_msgpack_modules).
 CHECKPOINT_TYPES: tuple[tuple[str, str], ...] = (
     *(("graphs.architecture.schema", n) for n in (
-        "Requirement", "StyleScore", "Component", "Connection", "DataStore", "PatternUse", "SecurityMeasure",
+        "Requirement", "StyleScore", "Component", "Connection", "SchemaSketch", "DataStore", "PatternUse", "SecurityMeasure",
         "CompatibilityIssue", "ADR", "Check", "ArchitectureOutput")),
     ("graphs.architecture.profile", "Profile"),
     ("graphs.architecture.capacity", "Capacity"),
@@ -68,6 +68,21 @@ def to_output(state: ArchState) -> ArchitectureOutput:
     return out
 
 
+_COMPILED: dict[int, tuple[Deps, CompiledStateGraph]] = {}  # id(deps) -> (deps, graph without checkpointer)
+_COMPILED_MAX = 8
+
+
+def compiled_graph(deps: Deps) -> CompiledStateGraph:
+    """The checkpointer-less graph for `deps`, compiled once and reused (compiling costs ~20 ms)."""
+    hit = _COMPILED.get(id(deps))
+    if hit is None or hit[0] is not deps:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        hit = (deps, build_graph(deps))
+        _COMPILED[id(deps)] = hit
+    return hit[1]
+
+
 def run_architecture(
     deps: Deps,
     inp: ArchitectureInput,
@@ -76,7 +91,7 @@ def run_architecture(
     should_stop: StopFn | None = None,
 ) -> ArchitectureOutput:
     """Run the whole graph synchronously and return the output model."""
-    final = run_graph(build_graph(deps), dict(initial_state(inp)), on_event=on_event, should_stop=should_stop)
+    final = run_graph(compiled_graph(deps), dict(initial_state(inp)), on_event=on_event, should_stop=should_stop)
     return to_output(final)
 
 

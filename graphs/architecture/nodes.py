@@ -16,12 +16,13 @@ from graphs.architecture.features import detect_features
 from graphs.architecture.profile import build_profile
 from graphs.architecture.refine import review_design
 from graphs.architecture.repair import repair_design
-from graphs.architecture.retrieve import build_queries, file_retrieve, kb_retrieve
+from graphs.architecture.retrieve import build_queries, file_retrieve, kb_retrieve, merge_queries
 from graphs.architecture.state import ArchState
 from graphs.common.deps import Deps
 
 log = logging.getLogger(__name__)
 RETRIEVAL_K = 5
+MAX_KB_QUERIES = 8
 KB_FAILURES = (RuntimeError, OSError, ValueError, ImportError)
 
 
@@ -55,7 +56,9 @@ class ArchitectureNodes:
         queries = build_queries(state["requirements"], state["profile"])
         notes: list[str] = []
         try:
-            candidates = kb_retrieve(self.deps.kb.search, queries, RETRIEVAL_K)
+            merged = merge_queries(queries, MAX_KB_QUERIES)
+            k = RETRIEVAL_K if len(merged) == len(queries) else 2 * RETRIEVAL_K
+            candidates = kb_retrieve(self.deps.kb.search, merged, k)
         except KB_FAILURES as exc:
             log.warning("knowledge base search failed, using the pattern files directly: %s", exc)
             notes.append(f"knowledge base unavailable ({type(exc).__name__}: {exc}); patterns read from files")

@@ -31,6 +31,9 @@ class Profile:
     global_: bool = False
     bursty: bool = False
     durability: bool = False
+    audit: bool = False
+    privacy: bool = False
+    multi_tenant: bool = False
     cost_sensitive: bool = False
     budget_usd: float | None = None
     ttm_weeks: float | None = None
@@ -91,6 +94,12 @@ def build_profile(requirements: list[Requirement], features: dict[str, list[str]
             p.bursty = True
         elif a == "durability":
             p.durability = True
+        elif a == "auditability":
+            p.audit = True
+        elif a == "privacy":
+            p.privacy = True
+        elif a == "tenancy":
+            p.multi_tenant = True
         elif a == "cost":
             p.cost_sensitive = True
             p.budget_usd = p.budget_usd or v
@@ -101,4 +110,6 @@ def build_profile(requirements: list[Requirement], features: dict[str, list[str]
         p.strong_consistency = True
     if p.has("realtime"):
         p.real_time = True
+    if p.compliance & {"GDPR", "HIPAA", "CCPA"}:
+        p.privacy = True
     return p

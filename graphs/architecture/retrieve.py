@@ -29,6 +29,9 @@ ATTRIBUTE_QUERIES = {
     "scalability": "bursty spiky traffic load leveling autoscaling",
     "durability": "durability backups no data loss",
     "cost": "low cost pay per use small budget",
+    "auditability": "audit trail append-only immutable log regulators explainable decisions",
+    "privacy": "personal data redaction minimisation GDPR",
+    "tenancy": "multi-tenant SaaS tenant isolation white-label",
 }
 FEATURE_QUERIES = {
     "file_storage": "file uploads object storage signed URLs", "search": "full-text search index",
@@ -37,6 +40,9 @@ FEATURE_QUERIES = {
     "ingestion": "IoT telemetry event stream ingestion", "batch_jobs": "batch jobs scheduled processing",
     "media_processing": "video transcoding long-running jobs queue", "integration": "third-party API failures",
     "legacy": "migrate legacy system incrementally", "mobile": "mobile clients backend for frontend",
+    "ml": "machine learning model training registry feature store online inference",
+    "llm": "LLM assistant retrieval-augmented generation vector index embeddings",
+    "video": "video streaming CDN edge caching adaptive bitrate",
 }
 Search = Callable[[str, str, int], list[Any]]
 
@@ -50,6 +56,19 @@ def build_queries(reqs: list[Requirement], p: Profile) -> list[str]:
     queries.append(f"architecture style for a {team}, {p.peak_rps:.0f} requests per second, "
                    f"{len(p.features)} business capabilities")
     return queries
+
+
+def merge_queries(queries: list[str], limit: int) -> list[str]:
+    """At most `limit` queries: the trailing style query kept alone, the others joined in consecutive groups.
+
+    Each KB search embeds its query, so fewer, longer queries keep retrieval latency bounded.
+    """
+    if len(queries) <= limit or limit < 2:
+        return list(queries)
+    head, style = queries[:-1], queries[-1]
+    groups = limit - 1
+    size = -(-len(head) // groups)  # ceiling division
+    return ["; ".join(head[i:i + size]) for i in range(0, len(head), size)] + [style]
 
 
 def kb_retrieve(search: Search, queries: list[str], k: int = 5) -> dict[str, dict]:

@@ -49,12 +49,21 @@ class Connection(BaseModel):
     purpose: str = ""
 
 
+class SchemaSketch(BaseModel):
+    """Logical data model of one store: entities with their keys, secondary indexes, partitioning."""
+
+    entities: list[str] = []  # "Order(order_id PK, user_id FK, status, total, created_at)"
+    indexes: list[str] = []  # "Order(user_id, created_at DESC)"
+    partition_key: str = ""  # "" = single node, no partitioning needed
+
+
 class DataStore(BaseModel):
     name: str
     technology: str
     data: str
     access_pattern: str
     serves: list[str] = []
+    schema_sketch: SchemaSketch | None = None  # optional (added after v1 of the contract)
 
 
 class PatternUse(BaseModel):

@@ -131,8 +131,13 @@ def score_styles(p: Profile, retrieved: set[str] | None = None, stack: set[str] 
 
     sl = cards["style-serverless"]
     sl.add(1, "no servers to operate")
-    if p.bursty:
+    if p.bursty and (p.read_ratio or 0) >= 10:
+        sl.add(1, f"bursty load{_ref(p, 'scalability')}, but spikes on a cacheable read path are absorbed by "
+                  "CDN and cache")
+    elif p.bursty:
         sl.add(3, f"bursty load scales to zero and back{_ref(p, 'scalability')}")
+    if peak > 20000:
+        sl.add(-2, f"concurrency limits and per-invocation cost at {peak:,.0f} req/s")
     if p.cost_sensitive and peak < 200:
         sl.add(2, "pay-per-use at low average load")
     if small:
@@ -184,11 +189,19 @@ def score_styles(p: Profile, retrieved: set[str] | None = None, stack: set[str] 
             sp.add(2, "device telemetry streams")
         if write_heavy:
             sp.add(1, "write-heavy append workload")
+        if (p.stated_rps or 0) >= 1000:
+            sp.add(1, f"sustained {p.stated_rps:,.0f} events/s")
+        if "stream" in stack:
+            sp.add(2, "a stream processor is part of the given stack")
+    elif "stream" in stack:
+        sp.add(3, "a stream processor is part of the given stack (events arrive continuously)")
     else:
         sp.add(-3, "no continuous event stream")
     bp = cards["style-batch-processing"]
     if p.has("analytics") or (p.has("batch_jobs") and (p.data_gb or 0) >= 100):
         bp.add(3, "scheduled reports or bulk processing over large data")
+    elif "batch" in stack:
+        bp.add(3, "a batch compute engine is part of the given stack")
     elif p.has("batch_jobs"):
         bp.add(1, "small scheduled jobs (a job runner in the application suffices)")
     else:

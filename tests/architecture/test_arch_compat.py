@@ -52,3 +52,12 @@ def test_redis_as_the_only_store_is_flagged_but_not_as_a_cache():
     p = profile_for("Users can save shopping lists.")
     assert "compat-redis-only-durable-store" in _ids(detect_compatibility(["Redis", "FastAPI"], p))
     assert "compat-redis-only-durable-store" not in _ids(detect_compatibility(["Redis", "PostgreSQL"], p))
+
+
+def test_mqtt_as_the_only_telemetry_buffer_and_spark_for_realtime_decisions_are_flagged():
+    p = profile_for("Wind farm: 3,000 turbines send vibration readings; operators see live dashboards in real time.")
+    found = _ids(detect_compatibility(["MQTT", "Spark", "InfluxDB"], p))
+    assert {"compat-mqtt-durable-log", "compat-spark-subsecond-latency"} <= found
+    stack = resolve_stack(["MQTT", "Spark", "InfluxDB", "pgvector", "MLflow"])
+    assert [t.name for t in stack["tsdb"]] == ["InfluxDB"]
+    assert {"iot_broker", "batch", "vector", "model_registry"} <= set(stack)

@@ -67,3 +67,13 @@ def test_features_map_to_the_functional_requirements_that_mention_them():
 def test_sentences_split_on_bullets_and_punctuation():
     assert split_sentences("First one. Second one!\n- third item\n2) fourth item") == [
         "First one.", "Second one!", "third item", "fourth item"]
+
+
+def test_monthly_volumes_devices_and_new_attributes_are_extracted():
+    reqs = extract_requirements(
+        "A water utility collects data from 40,000 smart meters. Billing produces 3 million invoices per month. "
+        "Regulators audit every tariff change. Personal data must be pseudonymised. Each council is a tenant.", [])
+    by_attr = {r.attribute: r for r in reqs if r.attribute}
+    assert by_attr["users"].unit == "monthly devices" and by_attr["users"].value == 40_000
+    assert abs(by_attr["throughput"].value - 3e6 / 2_592_000) < 1e-3 and by_attr["throughput"].unit == "req/s"
+    assert {"auditability", "privacy", "tenancy"} <= set(by_attr)

@@ -42,3 +42,11 @@ def test_price_table_is_versioned_and_dated():
     prices = load_prices()
     assert prices["version"] == 1 and prices["as_of"] and "indicative" in prices["note"].lower()
     assert all(float(v["monthly"]) > 0 for v in prices["items"].values())
+
+
+def test_every_pattern_has_non_empty_forces_guidance_tradeoffs_and_attributes():
+    for e in load_entries("patterns"):
+        for field in ("forces", "use_when", "avoid_when", "quality_attributes", "tradeoffs"):
+            assert isinstance(e[field], list) and e[field] and all(str(v).strip() for v in e[field]), \
+                (e["id"], field)
+        assert e["summary"].strip() and e["title"].strip(), e["id"]

@@ -2,7 +2,7 @@ from helpers import profile_for
 
 from graphs.architecture.extract import extract_requirements
 from graphs.architecture.graph import build_graph
-from graphs.architecture.retrieve import build_queries, file_retrieve, kb_retrieve
+from graphs.architecture.retrieve import build_queries, file_retrieve, kb_retrieve, merge_queries
 from graphs.common.deps import Deps
 
 BRIEF = "Readers worldwide browse articles with p95 latency under 100 ms. Editors upload images."
@@ -41,3 +41,11 @@ def test_retrieval_falls_back_to_files_and_says_so_when_the_kb_raises(arch_deps)
     update = graph.nodes["retrieve_patterns"].invoke(state)
     assert update["candidates"] and "tactic-cdn" in update["candidates"]
     assert any("knowledge base unavailable (RuntimeError" in n for n in update["notes"])
+
+
+def test_merged_queries_are_bounded_keep_every_query_and_the_style_query_alone():
+    queries = [f"query {i}" for i in range(11)] + ["architecture style for a team"]
+    merged = merge_queries(queries, 5)
+    assert len(merged) == 5 and merged[-1] == "architecture style for a team"
+    assert all(q in " ; ".join(merged) for q in queries)
+    assert merge_queries(queries[:3], 5) == queries[:3]
