@@ -45,12 +45,13 @@ def register(server: MCPServer, runtime: Runtime) -> None:
         annotations=COMPUTE,
         description="Design an architecture from a project description: style with scored alternatives, components, "
         "connections, data stores, patterns, security, scalability, stack compatibility, ADRs, Mermaid diagram, "
-        "traceability to requirements and a soundness report.",
+        "traceability to requirements and a soundness report; output_format='markdown' adds a Markdown document.",
     )
     async def generate_architecture(
         project_description: Annotated[str, Field(min_length=10, max_length=MAX_DESCRIPTION_CHARS)],
         tech_stack: ShortList = [],  # noqa: B006
         requirements: ShortList = [],  # noqa: B006
+        output_format: Literal["structured", "markdown"] = "structured",
         ctx: Context = None,  # type: ignore[assignment]
     ) -> ArchitectureOutput:
         inp = ArchitectureInput(
@@ -58,7 +59,12 @@ def register(server: MCPServer, runtime: Runtime) -> None:
             tech_stack=ensure_texts("tech_stack", tech_stack),
             requirements=ensure_texts("requirements", requirements),
         )
-        return await run_engine(ctx, runtime, "generate_architecture", inp)
+        out: ArchitectureOutput = await run_engine(ctx, runtime, "generate_architecture", inp)
+        if output_format == "markdown":
+            from graphs.architecture.markdown import render_markdown
+
+            out = out.model_copy(update={"markdown": render_markdown(out)})
+        return out
 
     @server.tool(
         annotations=COMPUTE,

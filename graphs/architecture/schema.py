@@ -121,3 +121,4 @@ class ArchitectureOutput(BaseModel):
     traceability: dict[str, list[str]] = {}  # requirement id -> element names serving it
     checks: list[Check] = []
     notes: list[str] = []
+    markdown: str | None = Field(None, description="The whole design as a Markdown document (output_format='markdown').")

@@ -110,3 +110,12 @@ async def test_cancelled_call_leaves_the_server_serving(server):
         with anyio.move_on_after(0.05):
             await client.call_tool("auto_fix_code", CALLS["auto_fix_code"])
         assert (await client.call_tool("ping", {})).structured_content["status"] == "ok"
+
+
+async def test_architecture_can_be_returned_as_markdown(server):
+    args = {**CALLS["generate_architecture"], "output_format": "markdown"}
+    async with Client(server) as client:
+        out = (await client.call_tool("generate_architecture", args)).structured_content
+    assert out["markdown"].startswith("#")
+    assert "```mermaid" in out["markdown"]
+    assert all(c["name"] in out["markdown"] for c in out["components"])
