@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.classify import classify_error
-from graphs.auto_fix.doctests import doctest_tests
+from graphs.auto_fix.doctests import context_tests, doctest_tests, prose_tests
 from graphs.auto_fix.edits import enclosing_function
 from graphs.auto_fix.localize import ochiai, rank_lines
 from graphs.auto_fix.schema import Analysis, Location, StaticFinding
@@ -91,7 +92,7 @@ def _loop_lines(tree: ast.Module | None) -> list[int]:
 
 def analyze(code: str, error_message: str, context: str, tests: str, settings: Settings) -> AnalysisResult:
     """Run the whole analysis (at most two sandbox runs plus one static scan)."""
-    from graphs.common.sandbox import Limits, run_tests
+    from graphs.common.sandbox import Limits, run_tests_many
     from graphs.common.static import scan
 
     notes: list[str] = []
@@ -110,7 +111,15 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         if effective:
             tests_source = "doctest"
             notes.append("no tests given: tests were derived from the doctest examples")
-    findings = scan(code, settings) if tree is not None else []
+    stated = context_tests(code, context) if tests_source == "given" else prose_tests(code, context)
+    if stated and check_syntax(effective + "\n\n" + stated) is None:
+        # Examples in the docstrings/context are part of the spec: check them along with the given tests.
+        effective = (effective + "\n\n" + stated) if effective else stated
+        tests_source = "given" if tests_source == "given" else "doctest"
+        notes.append("examples stated in the docstrings/context were added to the tests")
+    # The static scan (a semgrep process) overlaps the baseline run in the sandbox.
+    pool = ThreadPoolExecutor(max_workers=1)
+    scanning = pool.submit(scan, code, settings) if tree is not None else None
     timed_out = False
     passed = total = 0
     scores: dict[int, float] = {}
@@ -120,11 +129,12 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         if classify_error(None, "", error_message) == "hang":
             baseline_timeout = min(baseline_timeout, 1.0)  # the user already told us it hangs
         limits = Limits(timeout_s=baseline_timeout, memory_mb=settings.sandbox_memory_mb)
-        run = run_tests(code, effective, limits, coverage=True)
+        # A batch of one: its duration is the test run alone (no process start-up), like a candidate's.
+        run = run_tests_many([code], effective, limits, coverage=True)[0]
         timed_out = run.timed_out
         passed, total = run.passed, run.total
         if not timed_out:
-            candidate_timeout = min(settings.sandbox_timeout_s, max(1.0, 3 * run.duration_s + 0.5))
+            candidate_timeout = min(settings.sandbox_timeout_s, max(0.6, 3 * run.duration_s + 0.4))
         else:
             candidate_timeout = min(settings.sandbox_timeout_s, 1.0)
         failing = [o for o in run.outcomes if not o.passed]
@@ -133,13 +143,22 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         elif failing and not parsed.exception_type:
             reason = parse_traceback(failing[0].error)
             if reason.exception_type and reason.exception_type != "AssertionError":
-                parsed = _reproduce(code, effective, failing[0].name, settings) or reason
+                # The sandbox reports the failing solution.py line per test: no re-run needed.
+                line_no = next((o.line for o in failing if o.line and parse_traceback(o.error).exception_type
+                                == reason.exception_type), None)
+                if line_no is not None:
+                    parsed = ParsedError(reason.exception_type, reason.message, (), line_no, None, None,
+                                         "traceback")
+                else:
+                    parsed = _reproduce(code, effective, failing[0].name, settings) or reason
             else:
                 parsed = reason
         if run.coverage:
             scores = ochiai(run.coverage, {o.name: o.passed for o in run.outcomes})
         if run.all_passed and not error_message:
             notes.append(NOTHING_TO_FIX)
+    findings = scanning.result() if scanning is not None else []
+    pool.shutdown()
     lines = code.splitlines()
     in_code = parsed.line is not None and 0 < parsed.line <= len(lines)
     error_class = classify_error(parsed.exception_type, parsed.message, error_message, timed_out=timed_out,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Mapping
 
@@ -44,3 +45,15 @@ def rank_lines(
 def line_weights(lines: list[int]) -> dict[int, float]:
     """A prior per suspicious line that decays with its rank (1.0, 0.8, 0.64, ...)."""
     return {line: 0.8 ** i for i, line in enumerate(lines)}
+
+
+def widen_lines(tree: ast.Module | None, lines: list[int], *, limit: int = 12) -> list[int]:
+    """When mutating the suspicious lines fixed nothing: the other lines of the functions that hold them (all
+    functions when there are none), nearest to a suspicious line first."""
+    if tree is None:
+        return []
+    funcs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    holding = [f for f in funcs if any(f.lineno <= ln <= (f.end_lineno or f.lineno) for ln in lines)] or funcs
+    body_lines = {n.lineno for f in holding for n in ast.walk(f) if isinstance(n, ast.stmt) and n is not f}
+    rest = sorted(body_lines - set(lines), key=lambda ln: (min((abs(ln - s) for s in lines), default=0), -ln))
+    return rest[:limit]

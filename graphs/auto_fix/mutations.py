@@ -18,7 +18,7 @@ _CMP_SWAPS: dict[type, list[tuple[type, float]]] = {
 }
 _BIN_SWAPS: dict[type, list[tuple[type, float]]] = {
     ast.Add: [(ast.Sub, 0.6), (ast.Mult, 0.3)], ast.Sub: [(ast.Add, 0.6)],
-    ast.Mult: [(ast.Add, 0.3), (ast.Pow, 0.25), (ast.Div, 0.2)], ast.Div: [(ast.FloorDiv, 0.5), (ast.Mult, 0.3)],
+    ast.Mult: [(ast.Div, 0.45), (ast.Add, 0.3), (ast.Pow, 0.25)], ast.Div: [(ast.FloorDiv, 0.5), (ast.Mult, 0.45)],
     ast.FloorDiv: [(ast.Div, 0.5), (ast.Mod, 0.3)], ast.Mod: [(ast.FloorDiv, 0.3)], ast.Pow: [(ast.Mult, 0.3)],
 }
 _BUILTINS = set(dir(builtins))
@@ -131,15 +131,76 @@ def _callee_ids(tree: ast.AST) -> set[int]:
     return {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
 
 
-def _replace_names(lines: list[str], node: ast.Name, names: list[str], op: str, prior: float) -> list[Mutation]:
-    alts = [n for n in names if n != node.id and n not in _BUILTINS][:4]
-    return [_mk(lines, node, ast.Name(id=a, ctx=ast.Load()), op, prior) for a in alts]
+_CALL_TYPES = {"int": "int", "len": "int", "round": "int", "float": "float", "str": "str", "list": "list",
+               "sorted": "list", "dict": "dict", "set": "set", "tuple": "tuple", "sum": "num", "abs": "num",
+               "min": None, "max": None}
 
 
-def _statement_level(lines: list[str], stmt: ast.stmt, names: list[str]) -> list[Mutation]:
+def _type_of(expr: ast.expr | None, known: dict[str, str]) -> str | None:
+    """Very cheap static type of an expression: a builtin type name, "num", or None when unknown."""
+    if isinstance(expr, ast.Constant) and expr.value is not None and not isinstance(expr.value, bool):
+        return {"int": "int", "float": "float"}.get(type(expr.value).__name__, type(expr.value).__name__)
+    if isinstance(expr, ast.List | ast.ListComp):
+        return "list"
+    if isinstance(expr, ast.Dict | ast.DictComp):
+        return "dict"
+    if isinstance(expr, ast.Set | ast.SetComp):
+        return "set"
+    if isinstance(expr, ast.JoinedStr):
+        return "str"
+    if isinstance(expr, ast.Name):
+        return known.get(expr.id)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        return _CALL_TYPES.get(expr.func.id)
+    if isinstance(expr, ast.BinOp):
+        left, right = _type_of(expr.left, known), _type_of(expr.right, known)
+        if left in ("int", "float", "num") and right in ("int", "float", "num"):
+            return "num"
+        return left if left == right else None
+    return None
+
+
+def infer_types(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> dict[str, str]:
+    """Name → coarse type from assignments, annotations, defaults and `for i in range(...)` in `func`."""
+    known: dict[str, str] = {}
+    if func is None:
+        return known
+    params = func.args.args
+    for arg, default in zip(params[len(params) - len(func.args.defaults):], func.args.defaults, strict=True):
+        if (t := _type_of(default, known)) is not None:
+            known[arg.arg] = t
+    for arg in params:
+        if isinstance(arg.annotation, ast.Name) and arg.annotation.id in _CALL_TYPES:
+            known[arg.arg] = _CALL_TYPES[arg.annotation.id] or arg.annotation.id
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if (t := _type_of(node.value, known)) is not None:
+                known.setdefault(node.targets[0].id, t)
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call) \
+                and isinstance(node.iter.func, ast.Name) and node.iter.func.id == "range":
+            known.setdefault(node.target.id, "int")
+    return {k: ("num" if v in ("int", "float") else v) for k, v in known.items()}
+
+
+def _replace_names(lines: list[str], node: ast.Name, names: list[str], op: str, prior: float,
+                   types: dict[str, str] | None = None) -> list[Mutation]:
+    """Other in-scope names in place of `node`: same inferred type first, incompatible types last."""
+    types = types or {}
+    want = types.get(node.id)
+    scored = []
+    for pos, alt in enumerate(n for n in names if n != node.id and n not in _BUILTINS):
+        have = types.get(alt)
+        factor = 1.6 if want and have == want else 0.4 if want and have and have != want else 1.0
+        scored.append((-factor, pos, alt, factor))
+    scored.sort()
+    return [_mk(lines, node, ast.Name(id=alt, ctx=ast.Load()), op, prior * factor, "same-type name in scope"
+                if factor > 1 else "") for _, _, alt, factor in scored[:6]]
+
+
+def _statement_level(lines: list[str], stmt: ast.stmt, names: list[str], types: dict[str, str]) -> list[Mutation]:
     out: list[Mutation] = []
     if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
-        out += _replace_names(lines, stmt.value, names, "return_replace", 0.3)
+        out += _replace_names(lines, stmt.value, names, "return_replace", 0.3, types)
     if isinstance(stmt, ast.Expr | ast.Assign | ast.AugAssign) and stmt.lineno == stmt.end_lineno:
         out.append(Mutation(node_edit(lines, stmt, "pass"), "delete_statement",
                             f"line {stmt.lineno}: removed `{lines[stmt.lineno - 1].strip()}`", 0.15))
@@ -162,7 +223,9 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
         line = getattr(node, "lineno", None)
         if line not in wanted:
             continue
-        names = scope_names(enclosing_function(tree, line), tree)
+        func = enclosing_function(tree, line)
+        names = scope_names(func, tree)
+        types = infer_types(func)
         found: list[Mutation] = []
         if isinstance(node, ast.Compare):
             found += _compare(lines, node)
@@ -175,7 +238,7 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
         elif isinstance(node, ast.Constant):
             found += _constant(lines, node)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in callees:
-            found += _replace_names(lines, node, names, "variable_replace", 0.2)
+            found += _replace_names(lines, node, names, "variable_replace", 0.25, types)
         if isinstance(node, ast.Call | ast.Subscript):
             found += _bounds(lines, node)
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred)
@@ -187,7 +250,7 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
         if isinstance(node, ast.If | ast.While | ast.IfExp):
             found += _negate(lines, node)
         if isinstance(node, ast.stmt):
-            found += _statement_level(lines, node, names)
+            found += _statement_level(lines, node, names, types)
         w = weights.get(line, 0.5)
         out += [Mutation(m.edit, m.operator, m.description, m.prior * w) for m in found]
     out.sort(key=lambda m: -m.prior)

@@ -150,8 +150,10 @@ def type_conversions(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None or ctx.line is None or not re.search(r"str|int|float", ctx.message):
         return []
     out = []
+    # The failing line first; the value may also have been built with the wrong type a few lines earlier.
+    weight = {ctx.line: 1.0, **{ln: 0.5 for ln in ctx.suspicious[:4] if ln != ctx.line}}
     for node in ast.walk(ctx.tree):
-        if getattr(node, "lineno", None) != ctx.line:
+        if getattr(node, "lineno", None) not in weight:
             continue
         operands: list[ast.expr] = []
         if isinstance(node, ast.BinOp):
@@ -167,8 +169,8 @@ def type_conversions(ctx: FixContext) -> list[Candidate]:
                 text = f"{conv}({ast.get_source_segment(ctx.code, operand) or ast.unparse(operand)})"
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, operand, text)])
                 if code:
-                    out.append(Candidate(code, "template", f"line {ctx.line}: converted operand to `{text}` "
-                                         f"({ctx.message})", prior))
+                    out.append(Candidate(code, "template", f"line {node.lineno}: converted operand to `{text}` "
+                                         f"({ctx.message})", prior * weight[node.lineno]))
     return out
 
 

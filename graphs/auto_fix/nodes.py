@@ -13,6 +13,7 @@ from typing import Literal
 from graphs.auto_fix.analyze import NOTHING_TO_FIX, analyze
 from graphs.auto_fix.candidates import Candidate, dedupe
 from graphs.auto_fix.edits import parses
+from graphs.auto_fix.localize import widen_lines
 from graphs.auto_fix.propose import (
     llm_candidate,
     mutation_candidates,
@@ -23,6 +24,7 @@ from graphs.auto_fix.propose import (
 from graphs.auto_fix.ranking import Tested, assess_risk, changed_lines, confidence, rank_key, unified_diff
 from graphs.auto_fix.retrieved import fix_snippets
 from graphs.auto_fix.schema import Fix, Validation
+from graphs.auto_fix.security_fixes import security_candidates
 from graphs.auto_fix.state import AutoFixState
 from graphs.common.deps import Deps
 
@@ -32,6 +34,7 @@ MORE_AFTER_FIRST = 2  # alternatives still tried once one fix is validated
 MAX_ROUNDS = 2
 MAX_FIXES = 5
 WORKERS = 2
+BATCH = 8  # candidates validated per sandbox process
 
 
 def emit(node: str, message: str) -> None:
@@ -82,17 +85,24 @@ def _first_round(state: AutoFixState, deps: Deps) -> tuple[list[Candidate], list
     ctx, a = state["fix_context"], state["analysis"]
     notes: list[str] = []
     if a.error_class == "unknown" and NOTHING_TO_FIX in state.get("notes", []):
-        return [], notes
-    found = template_candidates(ctx)
-    if ctx.tree is not None:
-        try:
-            found += retrieved_candidates(deps.kb, _signature(state), ctx.code)
-        except _kb_errors() as exc:
-            notes.append(f"knowledge base unavailable, past fixes skipped: {exc}")
-        if a.static_findings:
-            found += static_candidates(ctx.code, deps.settings)
-        if state.get("effective_tests"):
-            found += mutation_candidates(ctx)
+        # Nothing fails, but a known-vulnerable pattern is still worth hardening (validated by the tests).
+        hardening = security_candidates(ctx) if ctx.tree is not None else []
+        if hardening:
+            notes.append("no failure to repair; proposing security hardening validated by the given tests")
+        return hardening, notes
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # semgrep's autofix run (a process) overlaps the in-process proposers.
+        static = pool.submit(static_candidates, ctx.code, deps.settings) \
+            if ctx.tree is not None and a.static_findings else None
+        found = template_candidates(ctx)
+        if ctx.tree is not None:
+            try:
+                found += retrieved_candidates(deps.kb, _signature(state), ctx.code)
+            except _kb_errors() as exc:
+                notes.append(f"knowledge base unavailable, past fixes skipped: {exc}")
+            if state.get("effective_tests"):
+                found += mutation_candidates(ctx)
+        found += static.result() if static is not None else []
     if deps.llm is not None:
         llm, note = llm_candidate(deps.llm, ctx, error=state.get("error_message", ""),
                                   context=state.get("context", ""), tests=state.get("effective_tests", ""))
@@ -105,6 +115,10 @@ def _second_round(state: AutoFixState) -> list[Candidate]:
     """Pairs of first-order edits, plus single edits on top of the best partial fix."""
     ctx = state["fix_context"]
     found = mutation_candidates(ctx, second=True)
+    wide = widen_lines(ctx.tree, ctx.suspicious[:6])
+    if wide:  # the fault may sit on a line the tests did not single out (e.g. a wrong operator upstream)
+        found += [replace(c, prior=c.prior * 0.8)
+                  for c in mutation_candidates(replace(ctx, suspicious=wide), limit=40)]
     partial = [t for t in state.get("tested", []) if t.validation.tests_passed > state.get("baseline_passed", 0)]
     if partial:
         best = max(partial, key=lambda t: (t.validation.tests_passed, t.candidate.prior))
@@ -124,39 +138,63 @@ def propose_fixes(state: AutoFixState, deps: Deps) -> dict:
     return {"pending": pending, "round": rnd, "notes": notes}
 
 
-def _validate(code: str, tests: str, timeout_s: float, deps: Deps) -> Validation:
-    if not tests:
-        return Validation(compiles=parses(code))
-    from graphs.common.sandbox import Limits, run_tests
-
-    run = run_tests(code, tests, Limits(timeout_s=timeout_s, memory_mb=deps.settings.sandbox_memory_mb))
+def _to_validation(run) -> Validation:
     return Validation(compiles=run.compiled, tests_passed=run.passed, tests_total=run.total,
                       timed_out=run.timed_out, validated=run.all_passed)
 
 
+def _validate_many(codes: list[str], tests: str, timeout_s: float, deadline_s: float,
+                   deps: Deps) -> list[Validation | None]:
+    """Validate several candidates in one sandbox process (one confined fork per candidate); None for those
+    the deadline left unrun."""
+    if not tests:
+        return [Validation(compiles=parses(code)) for code in codes]
+    from graphs.common.sandbox import NOT_RUN, Limits, run_tests_many
+
+    limits = Limits(timeout_s=timeout_s, memory_mb=deps.settings.sandbox_memory_mb)
+    runs = run_tests_many(codes, tests, limits, deadline_s=max(deadline_s, 0.1))
+    return [None if run.crashed == NOT_RUN else _to_validation(run) for run in runs]
+
+
+def _batch_size(pending: int, submitted: int) -> int:
+    """Small batches for the most likely candidates (an early fix stops the search sooner), larger ones later;
+    the sandbox deadline, not the batch size, bounds the time."""
+    grow = 2 if submitted < 4 else 4 if submitted < 12 else BATCH
+    return max(1, min(grow, -(-pending // WORKERS)))
+
+
 def test_fixes(state: AutoFixState, deps: Deps) -> dict:
-    """Run candidates in likelihood order on 2 workers until 3 are validated or the budget is spent."""
+    """Run candidates in likelihood order, in batches on 2 workers, until enough are validated or the budget
+    is spent."""
     tests, pending = state.get("effective_tests", ""), list(state.get("pending", []))
     timeout = state.get("candidate_timeout_s", 2.0)
     already = sum(1 for t in state.get("tested", []) if t.validation.validated)
     results: list[Tested] = []
     since_first = 0  # candidates started after the first validated one
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        running: dict[Future, Candidate] = {}
+        running: dict[Future, list[Candidate]] = {}
         order: dict[int, int] = {}  # id(candidate) -> submission index
         while pending or running:
             validated = already + sum(1 for t in results if t.validation.validated)
-            enough = validated >= ENOUGH_VALIDATED or (validated and since_first >= MORE_AFTER_FIRST)
+            # A past fix that passes again is the answer: no alternatives needed.
+            reused = any(t.validation.validated and t.candidate.strategy == "retrieved_fix" for t in results)
+            enough = reused or validated >= ENOUGH_VALIDATED or (validated and since_first >= MORE_AFTER_FIRST)
             while pending and len(running) < WORKERS and not enough and _budget_left(state, deps) > 0:
-                cand = pending.pop(0)
-                since_first += 1 if validated else 0
-                order[id(cand)] = len(order)
-                running[pool.submit(_validate, cand.code, tests, timeout, deps)] = cand
+                size = 1 if pending[0].strategy == "retrieved_fix" else _batch_size(len(pending), len(order))
+                if validated:
+                    size = max(1, min(size, MORE_AFTER_FIRST - since_first))
+                batch, pending = pending[:size], pending[size:]
+                since_first += len(batch) if validated else 0
+                for cand in batch:
+                    order[id(cand)] = len(order)
+                running[pool.submit(_validate_many, [c.code for c in batch], tests, timeout,
+                                    _budget_left(state, deps), deps)] = batch
             if not running:
                 break
-            done, _ = wait(running, timeout=timeout + 10, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=_budget_left(state, deps) + timeout + 15, return_when=FIRST_COMPLETED)
             for fut in done:
-                results.append(Tested(running.pop(fut), fut.result()))
+                batch = running.pop(fut)
+                results += [Tested(c, v) for c, v in zip(batch, fut.result(), strict=True) if v is not None]
     results.sort(key=lambda t: order[id(t.candidate)])  # "tested" keeps the order candidates were tried in
     ok = sum(1 for t in results if t.validation.validated)
     emit("test_fixes", f"tested {len(results)} candidates, {ok} validated")
@@ -169,7 +207,7 @@ test_fixes.__test__ = False  # a graph node, not a pytest test
 def route_after_test(state: AutoFixState, deps: Deps) -> Literal["propose_fixes", "rank_fixes"]:
     """Another proposal round only with tests, nothing validated, rounds and budget left."""
     validated = any(t.validation.validated for t in state.get("tested", []))
-    if validated or not state.get("effective_tests") or state.get("round", 0) >= MAX_ROUNDS \
+    if validated or not state.get("effective_tests") or NOTHING_TO_FIX in state.get("notes", []) or state.get("round", 0) >= MAX_ROUNDS \
             or _budget_left(state, deps) <= 0.5 or state["fix_context"].tree is None:
         return "rank_fixes"
     return "propose_fixes"

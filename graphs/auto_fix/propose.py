@@ -8,20 +8,22 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
-from graphs.auto_fix import flow_fixes, name_fixes, templates
+from graphs.auto_fix import flow_fixes, name_fixes, templates, type_fixes
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import parses, top_level_names
 from graphs.auto_fix.localize import line_weights
 from graphs.auto_fix.mutations import apply_mutation, mutations_for_lines, second_order
 from graphs.auto_fix.retrieved import apply_past_fix
 from graphs.auto_fix.schema import ErrorClass
+from graphs.auto_fix.security_fixes import security_candidates
 
 log = logging.getLogger(__name__)
 
 Proposer = Callable[[FixContext], list[Candidate]]
 
 TEMPLATES: dict[ErrorClass, list[Proposer]] = {
-    "none_attribute": [templates.none_guards, flow_fixes.call_none_guards, flow_fixes.missing_returns],
+    "none_attribute": [templates.none_guards, flow_fixes.call_none_guards, flow_fixes.missing_returns,
+                       type_fixes.missing_value_returns],
     "zero_division": [templates.zero_guards],
     "index_error": [templates.empty_guards, templates.base_cases],
     "key_error": [templates.key_fixes],
@@ -29,27 +31,39 @@ TEMPLATES: dict[ErrorClass, list[Proposer]] = {
     "hang": [templates.loop_progress],
     "name_error": [name_fixes.missing_names],
     "attribute_error": [name_fixes.wrong_attributes],
-    "type_error": [name_fixes.type_conversions],
+    "type_error": [name_fixes.type_conversions, type_fixes.argument_counts, type_fixes.value_shapes],
     "syntax_error": [name_fixes.syntax_repairs],
     "wrong_output": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns,
-                     flow_fixes.extreme_seeds],
-    "assertion_error": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns],
+                     flow_fixes.extreme_seeds, type_fixes.missing_value_returns],
+    "assertion_error": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns,
+                        type_fixes.missing_value_returns],
     "other_exception": [templates.iteration_copies],
-    "unknown": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns],
+    "unknown": [templates.iteration_copies, templates.mutable_defaults, flow_fixes.missing_returns,
+                type_fixes.missing_value_returns],
 }
+# None flowing into an operation raises TypeError too ("unsupported operand type(s) for +: 'NoneType' ...").
+_NONE_FLOW: list[Proposer] = [flow_fixes.missing_returns, type_fixes.missing_value_returns,
+                              flow_fixes.call_none_guards, templates.none_guards]
 
 
 def template_candidates(ctx: FixContext) -> list[Candidate]:
     """All templates that fit the error class."""
+    proposers = list(TEMPLATES.get(ctx.error_class, []))
+    if ctx.error_class in ("type_error", "other_exception") and "NoneType" in ctx.message:
+        proposers += [p for p in _NONE_FLOW if p not in proposers]
+    if ctx.error_class == "other_exception":
+        proposers += [type_fixes.argument_counts, type_fixes.value_shapes]
     out: list[Candidate] = []
-    for proposer in TEMPLATES.get(ctx.error_class, []):
+    for proposer in proposers:
         out += proposer(ctx)
+    if ctx.tree is not None:
+        out += security_candidates(ctx)
     return out
 
 
-def mutation_candidates(ctx: FixContext, *, second: bool = False, limit: int = 40) -> list[Candidate]:
+def mutation_candidates(ctx: FixContext, *, second: bool = False, limit: int = 60) -> list[Candidate]:
     """First-order mutations on the suspicious lines (or pairs of the best ones when `second`)."""
-    lines = ctx.suspicious[:6]
+    lines = ctx.suspicious[:8]
     if not lines:
         return []
     muts = mutations_for_lines(ctx.code, lines, line_weights(lines))

@@ -99,12 +99,16 @@ def apply_past_fix(code: str, before: str, after: str) -> str | None:
         base_before = indent_of(window[pattern_idx[0]])
         base_code = indent_of(code_lines[first])
         new_lines = []
+        pad = "\t" if base_code.startswith("\t") else " "
         for ln in replacement:
             if not ln.strip():
                 new_lines.append("")
                 continue
-            rel = indent_of(ln)[len(base_before):] if indent_of(ln).startswith(base_before) else ""
-            new_lines.append(base_code + rel + _rewrite(ln.strip(), binding))
+            # Indentation relative to the first matched line; it may be shallower (a dedented line after it).
+            width = len(base_code) + len(indent_of(ln)) - len(base_before)
+            if width < 0:
+                return None
+            new_lines.append(pad * width + _rewrite(ln.strip(), binding))
         # Leading/trailing context lines in the window were matched on non-blank lines only.
         first_ctx = pattern_idx[0]
         last_ctx = len(window) - 1 - pattern_idx[-1]

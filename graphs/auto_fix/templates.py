@@ -92,6 +92,22 @@ def zero_guards(ctx: FixContext) -> list[Candidate]:
             divisor = ast.unparse(right)
             out += _guard(ctx, node.lineno, f"not {divisor}", f"avoid dividing by zero when `{divisor}` is 0", 0.8,
                           first_default="0")
+            if isinstance(node, ast.BinOp):
+                out += _inline_zero_guards(ctx, node, divisor)
+    return out
+
+
+def _inline_zero_guards(ctx: FixContext, node: ast.BinOp, divisor: str) -> list[Candidate]:
+    """Only the division changes: `a / b` → `(a / b if b else 0)`; the rest of the expression keeps its meaning."""
+    out = []
+    text = ast.get_source_segment(ctx.code, node) or ast.unparse(node)
+    zero = "0.0" if isinstance(node.op, ast.Div) else "0"
+    for fallback, prior in ((zero, 0.75), ("None", 0.4)):
+        new = f"({text} if {divisor} else {fallback})"
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, node, new)])
+        if code:
+            out.append(Candidate(code, "template", f"line {node.lineno}: `{text}` → `{new}` (a zero divisor "
+                                 f"gives {fallback} instead of raising)", prior))
     return out
 
 

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_state_seq ON tasks(state, seq);
 CREATE INDEX IF NOT EXISTS tasks_seq ON tasks(seq);
+CREATE TABLE IF NOT EXISTS task_inputs (task_id TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
@@ -57,11 +58,16 @@ class TaskStore:
                 self._all.append(conn)
         return conn
 
-    def save(self, output: OrchestrateOutput) -> None:
-        """Insert or replace the task (keyed by task_id); created_at is kept from the first save."""
+    def save(self, output: OrchestrateOutput, input_json: str | None = None) -> None:
+        """Insert or replace the task (keyed by task_id); created_at is kept from the first save.
+
+        `input_json` (the OrchestrateInput, dumped) is stored once so an interrupted run can be restarted.
+        """
         now = time.time()
         conn = self._connect()
         with conn:  # one transaction: commit on success, rollback on error
+            if input_json is not None:
+                conn.execute("INSERT OR REPLACE INTO task_inputs VALUES (?, ?)", (output.task_id, input_json))
             # seq orders saves exactly (timestamps can tie); the subquery runs inside this write transaction
             conn.execute(
                 """INSERT INTO tasks(task_id, state, playbook, verdict, created_at, updated_at, seq, body)
@@ -77,6 +83,20 @@ class TaskStore:
         """The stored task, or None if the id is unknown."""
         row = self._connect().execute("SELECT body FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
         return None if row is None else _load(task_id, row[0])
+
+    def get_input(self, task_id: str) -> str | None:
+        """The stored input JSON of a task, or None."""
+        row = self._connect().execute("SELECT body FROM task_inputs WHERE task_id = ?", (task_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def ids_in_states(self, states: tuple[str, ...], oldest_first: bool = True,
+                      limit: int = 1000) -> list[tuple[str, str, float]]:
+        """(task id, state, updated_at) of tasks in any of `states`, oldest save first by default."""
+        order = "ASC" if oldest_first else "DESC"
+        rows = self._connect().execute(
+            f"SELECT task_id, state, updated_at FROM tasks WHERE state IN ({','.join('?' * len(states))}) "
+            f"ORDER BY seq {order} LIMIT ?", (*states, limit)).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def list(self, state: str | None = None, limit: int = 50) -> list[OrchestrateOutput]:
         """Most recently saved tasks first, optionally only those in `state`."""

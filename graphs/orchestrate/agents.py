@@ -27,6 +27,11 @@ class Agent:
     role: str
     capabilities: frozenset[str]
     capacity_hours: float
+    roles: frozenset[str] = frozenset()  # every role the agent covers (external agents may have several)
+
+    def has_role(self, role: str) -> bool:
+        """True if `role` is the agent's main role or one of its roles."""
+        return role == self.role or role in self.roles
 
 
 @lru_cache(maxsize=4)
@@ -54,9 +59,9 @@ def load_agents(path: Path = AGENTS_FILE) -> tuple[Agent, ...]:
 def candidates_for(subtask: Subtask, agents: Sequence[Agent]) -> tuple[list[Agent], str]:
     """Agents able to take `subtask`, best match tier first: same role + capability, capability, same role."""
     tiers = (
-        ("role+capability", [a for a in agents if a.role == subtask.role and subtask.kind in a.capabilities]),
+        ("role+capability", [a for a in agents if a.has_role(subtask.role) and subtask.kind in a.capabilities]),
         ("capability", [a for a in agents if subtask.kind in a.capabilities]),
-        ("role", [a for a in agents if a.role == subtask.role]),
+        ("role", [a for a in agents if a.has_role(subtask.role)]),
     )
     for name, found in tiers:
         if found:
@@ -64,14 +69,15 @@ def candidates_for(subtask: Subtask, agents: Sequence[Agent]) -> tuple[list[Agen
     return [], "none"
 
 
-def assign(subtasks: Sequence[Subtask], agents: Sequence[Agent]) -> tuple[dict[str, str], dict[str, float], list[str]]:
+def assign(subtasks: Sequence[Subtask], agents: Sequence[Agent], load: dict[str, float] | None = None,
+           ) -> tuple[dict[str, str], dict[str, float], list[str]]:
     """Assign every subtask (in list order) to the least-loaded matching agent.
 
     Load is the planned effort already assigned, relative to capacity; agents with room are preferred over
     overbooked ones; ties break by absolute load, then id — so the result is deterministic.
     Returns (subtask id → agent id, agent id → assigned hours, notes).
     """
-    load = {a.id: 0.0 for a in agents}
+    load = {a.id: float((load or {}).get(a.id, 0.0)) for a in agents}
     out: dict[str, str] = {}
     notes: list[str] = []
     for sub in subtasks:
@@ -92,7 +98,14 @@ def assign(subtasks: Sequence[Subtask], agents: Sequence[Agent]) -> tuple[dict[s
 
 
 def list_agents(deps: object = None) -> list[dict[str, object]]:
-    """The registry as plain records (for list_capabilities); `deps` is reserved for externally registered agents."""
+    """Agents as plain records (for list_capabilities): the YAML registry, plus externally registered agents
+    when `deps` (a Deps) is given."""
+    if deps is not None and hasattr(deps, "settings"):
+        from graphs.orchestrate.registry import registry_for
+
+        return [{"id": r["id"], "role": r["roles"][0] if r["roles"] else "", "capabilities": r["capabilities"],
+                 "capacity": int(r["capacity_hours"]), "external": r["external"]}
+                for r in registry_for(deps).agent_records()]
     return [
         {"id": a.id, "role": a.role, "capabilities": sorted(a.capabilities), "capacity": int(a.capacity_hours),
          "external": False}

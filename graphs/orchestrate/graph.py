@@ -24,18 +24,27 @@ if TYPE_CHECKING:
     from graphs.common.deps import Deps
 
 log = logging.getLogger(__name__)
-NODE_NAMES = ("plan_task", "assign_agents", "execute_subtasks", "review_results")
+NODE_NAMES = ("plan_task", "await_approval", "assign_agents", "execute_subtasks", "review_results")
 RECURSION_LIMIT = 1000
 FINAL_STATES = frozenset({"awaiting_agents", "completed", "failed", "cancelled"})
 
 
-def route_after_plan(state: OrchestrateState) -> Literal["assign_agents", "__end__"]:
-    """A failed plan ends the run; a plan goes on to assignment."""
+def route_after_plan(state: OrchestrateState) -> Literal["await_approval", "__end__"]:
+    """A failed plan ends the run; a plan goes on to (optional) approval."""
     if state.get("state") == "failed":
         return "__end__"
     if state.get("state") == "planned":
-        return "assign_agents"
+        return "await_approval"
     raise ValueError(f"route_after_plan: unexpected task state {state.get('state')!r}")
+
+
+def route_after_approval(state: OrchestrateState) -> Literal["assign_agents", "__end__"]:
+    """A rejected plan cancels the task; an approved (or unreviewed) plan goes on to assignment."""
+    if state.get("state") == "cancelled":
+        return "__end__"
+    if state.get("state") == "planned":
+        return "assign_agents"
+    raise ValueError(f"route_after_approval: unexpected task state {state.get('state')!r}")
 
 
 def route_after_review(state: OrchestrateState) -> Literal["execute_subtasks", "__end__"]:
@@ -55,7 +64,9 @@ def build_graph(deps: Deps, checkpointer: BaseCheckpointSaver | None = None) -> 
     for name in NODE_NAMES:
         builder.add_node(name, nodes[name])
     builder.add_edge(START, "plan_task")
-    builder.add_conditional_edges("plan_task", route_after_plan, {"assign_agents": "assign_agents", "__end__": END})
+    builder.add_conditional_edges("plan_task", route_after_plan, {"await_approval": "await_approval", "__end__": END})
+    builder.add_conditional_edges("await_approval", route_after_approval,
+                                  {"assign_agents": "assign_agents", "__end__": END})
     builder.add_edge("assign_agents", "execute_subtasks")
     builder.add_edge("execute_subtasks", "review_results")
     builder.add_conditional_edges("review_results", route_after_review,
@@ -98,13 +109,22 @@ def run_orchestrate(
     on_event: ProgressFn | None = None,
     should_stop: StopFn | None = None,
 ) -> OrchestrateOutput:
-    """Run the whole graph durably (checkpoint thread = task id) and store the result in the task store."""
+    """Run the whole graph durably (checkpoint thread = task id) and store the result in the task store.
+
+    The task is stored (state `planned`, with its input) before the graph starts, so a crash mid-run leaves a
+    row that `coordinator.resume_pending` finishes after a restart. With `require_approval` the run pauses
+    after planning (state `awaiting_approval`) until approve_plan resumes it.
+    """
+    from graphs.orchestrate.coordinator import coordinator_for
+
     task_id = task_id or new_task_id()
-    graph = build_graph(deps, deps.checkpointer)
-    config = {"configurable": {"thread_id": task_id}, "recursion_limit": RECURSION_LIMIT}
-    final = run_graph(graph, initial_state(inp, task_id), config, on_event=on_event, should_stop=should_stop)
-    output = to_output(final)
-    deps.tasks.save(output)
+    coord = coordinator_for(deps)
+    start = initial_state(inp, task_id)
+    deps.tasks.save(to_output(start), input_json=inp.model_dump_json())
+    with coord.task_lock(task_id):
+        config = coord.config(task_id)
+        run_graph(coord.graph, start, config, on_event=on_event, should_stop=should_stop)
+        output = coord.publish(task_id)
     log.info("task %s finished: %s (%s)", task_id, output.state, output.review.verdict)
     return output
 

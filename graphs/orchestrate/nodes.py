@@ -10,15 +10,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from graphs.orchestrate.agents import assign, load_agents
+from graphs.orchestrate.agents import assign
 from graphs.orchestrate.dag import PlanError, complexity, critical_path, parallel_levels
-from graphs.orchestrate.executors import ExecContext, execute_subtask
+from graphs.orchestrate.executors import ExecContext, execute_subtask, executor_for
 from graphs.orchestrate.planning import build_plan
 from graphs.orchestrate.playbooks import PlaybookError, select_playbook
 from graphs.orchestrate.refine import refine_plan
+from graphs.orchestrate.registry import registry_for
 from graphs.orchestrate.review import (
     MAX_ATTEMPTS,
     descendants,
+    evaluate_agent_gates,
     evaluate_gates,
     overall_review,
     send_back_target,
@@ -83,9 +85,32 @@ def make_nodes(deps: Deps) -> dict[str, Node]:
             "notes": notes,
         }
 
+    def await_approval(state: OrchestrateState) -> dict[str, Any]:
+        # interrupt() re-runs this node from the top on resume, so nothing before it may have effects
+        if not state["input"].get("require_approval"):
+            return {}
+        from langgraph.types import interrupt
+
+        decision = interrupt({"task_id": state["task_id"], "playbook": state.get("playbook"),
+                              "subtasks": [s["id"] for s in state.get("plan", [])],
+                              "question": "approve this plan? resume with {approved, feedback}"})
+        approved = bool(decision.get("approved")) if isinstance(decision, dict) else bool(decision)
+        feedback = str(decision.get("feedback", "")) if isinstance(decision, dict) else ""
+        if approved:
+            emit("await_approval", "plan approved")
+            return {"notes": [f"plan approved{': ' + feedback if feedback else ''}"]}
+        review = Review(verdict="rejected", summary=f"plan rejected by the reviewer: {feedback or 'no reason'}",
+                        issues=[feedback] if feedback else [])
+        emit("await_approval", "plan rejected")
+        return {"state": "cancelled", "review": review.model_dump(), "notes": [f"plan rejected: {feedback}"]}
+
     def assign_agents(state: OrchestrateState) -> dict[str, Any]:
-        subtasks = list(plan_of(state).values())
-        assignments, load, notes = assign(subtasks, load_agents())
+        plan = plan_of(state)
+        subtasks = list(plan.values())
+        registry = registry_for(deps)
+        assignments, load, notes = assign(subtasks, registry.agents(), registry.open_load())
+        registry.record_assignments(state["task_id"], {sid: (agent, plan[sid].effort_hours)
+                                                       for sid, agent in assignments.items()})
         results = {sid: {**r, "agent": assignments.get(sid)} for sid, r in state["results"].items()}
         busy = ", ".join(f"{a} {h:g}h" for a, h in sorted(load.items()) if h)
         emit("assign_agents", f"{len(assignments)}/{len(subtasks)} subtasks assigned ({busy})")
@@ -107,8 +132,14 @@ def make_nodes(deps: Deps) -> dict[str, Node]:
             )
             return sid, execute_subtask(sub, ctx, res.get("agent"))
 
-        with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
-            outcomes = dict(pool.map(run_one, wave))
+        # a thread pool only pays off for real executor work; agent-only waves resolve inline (hot path)
+        heavy = [sid for sid in wave if executor_for(plan[sid].kind) is not None]
+        outcomes = dict(run_one(sid) for sid in wave if sid not in heavy)
+        if len(heavy) > 1:
+            with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
+                outcomes.update(pool.map(run_one, heavy))
+        else:
+            outcomes.update(run_one(sid) for sid in heavy)
         code = state.get("code", "")
         for sid in wave:  # plan order, so a later fix in the same wave wins deterministically
             out = outcomes[sid]
@@ -130,7 +161,10 @@ def make_nodes(deps: Deps) -> dict[str, Node]:
             if res["status"] == "failed":
                 escalated.append(f"{sid}: {res['summary']}")
                 continue
-            if res["status"] != "done" or res["executor"] is None:
+            if res["status"] != "done":
+                continue
+            if res["executor"] is None:  # an external agent's result (complete_subtask)
+                _review_agent_result(plan[sid], res, feedback, escalated, notes)
                 continue
             gate = evaluate_gates(plan[sid], res["output"], res["executor"])
             res.update(criteria_met=gate.met, criteria_unmet=gate.unmet)
@@ -168,5 +202,23 @@ def make_nodes(deps: Deps) -> dict[str, Node]:
         emit("review_results", f"verdict {review.verdict}: {review.summary}")
         return update
 
-    return {"plan_task": plan_task, "assign_agents": assign_agents, "execute_subtasks": execute_subtasks,
+    return {"plan_task": plan_task, "await_approval": await_approval, "assign_agents": assign_agents, "execute_subtasks": execute_subtasks,
             "review_results": review_results}
+
+
+def _review_agent_result(sub: Subtask, res: dict[str, Any], feedback: dict[str, list[str]], escalated: list[str],
+                         notes: list[str]) -> None:
+    """Gate an agent's result in place: accepted, returned to the agents with feedback, or failed (bounded)."""
+    gate = evaluate_agent_gates(sub, res["output"])
+    res.update(criteria_met=gate.met, criteria_unmet=gate.unmet)
+    res["output"] = {**res["output"], "unverified_criteria": gate.unverified}
+    if not gate.unmet:
+        return
+    detail = f"{sub.id} gate failed: {'; '.join(gate.unmet)}"
+    if res["attempts"] < MAX_ATTEMPTS:
+        res["status"] = "awaiting_agent"
+        feedback.setdefault(sub.id, []).append(detail)
+        notes.append(f"review returned {sub.id} to the agents (attempt {res['attempts']}): {detail}")
+    else:
+        res["status"] = "failed"
+        escalated.append(f"{detail} - escalated: retries exhausted")

@@ -64,6 +64,16 @@ def evaluate_gates(sub: Subtask, output: dict[str, Any], executor: str | None) -
     return gate
 
 
+def evaluate_agent_gates(sub: Subtask, output: dict[str, Any]) -> GateResult:
+    """Gates for an external agent's result: checkable criteria plus every declared output delivered."""
+    gate = evaluate_gates(sub, output, None)
+    if sub.outputs:
+        missing = [name for name in sub.outputs if name not in output.get("artifacts", [])]
+        label = f"required outputs present ({', '.join(sub.outputs)})"
+        (gate.unmet if missing else gate.met).append(f"{label}: missing {missing}" if missing else label)
+    return gate
+
+
 def ancestors(plan: dict[str, Subtask], sid: str) -> list[str]:
     """All transitive dependencies of `sid`, nearest first."""
     seen: list[str] = []

@@ -11,7 +11,7 @@ MAX_LIST_ITEMS = 100
 
 Role = Literal["architect", "frontend", "backend", "data", "devops", "quality", "security"]
 SubtaskStatus = Literal["pending", "ready", "running", "done", "failed", "awaiting_agent", "skipped"]
-TaskState = Literal["planned", "running", "awaiting_agents", "completed", "failed", "cancelled"]
+TaskState = Literal["planned", "awaiting_approval", "running", "awaiting_agents", "completed", "failed", "cancelled"]
 
 
 class OrchestrateInput(BaseModel):
@@ -20,6 +20,7 @@ class OrchestrateInput(BaseModel):
     constraints: list[str] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
     code: str = Field("", max_length=100_000, description="Optional code the task is about (review, fix, test).")
     tests: str = Field("", max_length=100_000, description="Optional pytest tests for that code.")
+    require_approval: bool = Field(False, description="Pause after planning until approve_plan accepts the plan.")
 
 
 class Subtask(BaseModel):

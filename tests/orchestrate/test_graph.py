@@ -40,7 +40,8 @@ def test_graph_shape_is_pinned(deps):
     for name in NODE_NAMES:
         assert name in mermaid
     edges = {(e.source, e.target) for e in build_graph(deps).get_graph().edges}
-    assert {("__start__", "plan_task"), ("plan_task", "assign_agents"), ("plan_task", "__end__"),
+    assert {("__start__", "plan_task"), ("plan_task", "await_approval"), ("plan_task", "__end__"),
+            ("await_approval", "assign_agents"), ("await_approval", "__end__"),
             ("assign_agents", "execute_subtasks"), ("execute_subtasks", "review_results"),
             ("review_results", "execute_subtasks"), ("review_results", "__end__")} == edges
 

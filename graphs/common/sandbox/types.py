@@ -37,6 +37,8 @@ class TestOutcome:
     name: str
     passed: bool
     error: str
+    line: int | None = None
+    """Last solution.py line in the failure's traceback (None when passing or not raised in solution.py)."""
 
 
 @dataclass

@@ -14,6 +14,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import batch  # noqa: E402
 import confine  # noqa: E402
 
 
@@ -31,6 +32,7 @@ class _Collector:
         self.outcomes: dict[str, dict] = {}
         self.collect_errors: list[str] = []
         self.lines: dict[str, set[int]] = {}
+        self.fail_lines: dict[str, int] = {}
 
     def _tracer(self, sink: set[int]):
         target = self.solution
@@ -65,6 +67,20 @@ class _Collector:
             sys.settrace(None)
             threading.settrace(None)
 
+    def pytest_runtest_makereport(self, item, call):
+        """Remember the last solution.py line in the traceback of a failing test (saves a re-run)."""
+        if call.excinfo is None:
+            return None
+        tb, line = call.excinfo.tb, None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.solution:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        name = item.nodeid.split("::", 1)[-1]
+        if line is not None and name not in self.fail_lines:
+            self.fail_lines[name] = line
+        return None
+
     def pytest_runtest_logreport(self, report):
         name = report.nodeid.split("::", 1)[-1]
         prev = self.outcomes.get(name)
@@ -77,7 +93,8 @@ class _Collector:
             if report.when != "call":
                 err = f"{report.when}: {err}"
             if prev is None or prev["passed"]:
-                self.outcomes[name] = {"name": name, "passed": False, "error": err}
+                self.outcomes[name] = {"name": name, "passed": False, "error": err,
+                                       "line": self.fail_lines.get(name)}
         elif report.when == "call" and prev is None:
             if report.skipped and not hasattr(report, "wasxfail"):
                 return
@@ -90,12 +107,13 @@ class _Collector:
             self.collect_errors.append((errors[-1] if errors else (text[-1] if text else "collection error"))[:300])
 
 
-def _run_pytest(cfg: dict, report: dict) -> dict:
+def _run_pytest(cfg: dict, report: dict, audit: bool = True) -> dict:
     import pytest
 
     scratch = cfg["scratch"]
     collector = _Collector(os.path.join(scratch, "solution.py"), cfg["coverage"])
-    confine.install_audit_hook(scratch, report)
+    if audit:
+        confine.install_audit_hook(scratch, report)
     args = [os.path.join(scratch, "test_solution.py"), "-q", "-p", "no:cacheprovider", "-p", "no:stepwise",
             "-c", os.path.join(scratch, "pytest.ini"), "--rootdir", scratch,
             "--basetemp", os.path.join(scratch, "tmp", "pytest")]
@@ -126,11 +144,15 @@ def main() -> None:
         cfg = json.load(fh)
     scratch = cfg["scratch"]
     report: dict = {"euid_start": os.geteuid()}
-    if cfg["mode"] == "pytest":
+    if cfg["mode"] in ("pytest", "batch", "serve"):
         import pytest  # noqa: F401 - import while the venv is certainly reachable
 
     keep = [p for p in sys.path if p and os.path.isdir(p)] + [sys.prefix, sys.base_prefix]
     confine.enter_sandbox(scratch, cfg["limits"], keep, report)
+    if cfg["mode"] in ("batch", "serve"):
+        # Each candidate is confined (rlimits, privilege drop, audit hook) in its own fork child.
+        (batch.run_batch if cfg["mode"] == "batch" else batch.serve)(cfg, report, _run_pytest)
+        os._exit(0)
     os.chdir(scratch)
     confine.set_rlimits(cfg["limits"], report)
     confine.drop_privileges(scratch, report)
