@@ -132,14 +132,14 @@ def make_nodes(deps: Deps) -> dict[str, Node]:
             )
             return sid, execute_subtask(sub, ctx, res.get("agent"))
 
-        # a thread pool only pays off for real executor work; agent-only waves resolve inline (hot path)
+        # agent-only subtasks resolve inline (hot path). Executor work always runs in pool threads: they do not
+        # inherit this node's runnable context, so engine graphs run standalone instead of as checkpointed
+        # subgraphs of this graph (their state need not be serialisable).
         heavy = [sid for sid in wave if executor_for(plan[sid].kind) is not None]
         outcomes = dict(run_one(sid) for sid in wave if sid not in heavy)
-        if len(heavy) > 1:
+        if heavy:
             with ThreadPoolExecutor(max_workers=MAX_PARALLEL) as pool:
                 outcomes.update(pool.map(run_one, heavy))
-        else:
-            outcomes.update(run_one(sid) for sid in heavy)
         code = state.get("code", "")
         for sid in wave:  # plan order, so a later fix in the same wave wins deterministically
             out = outcomes[sid]
