@@ -54,6 +54,16 @@ def _sandbox() -> dict[str, Any]:
     return isolation_report()
 
 
+def _agent_stats(runtime: Runtime) -> dict[str, dict[str, Any]]:
+    from graphs.orchestrate.stats import agent_stats
+
+    try:
+        return agent_stats(runtime.deps)
+    except Exception as exc:  # noqa: BLE001 - status must report, not fail
+        log.warning("agent stats unavailable: %s", exc)
+        return {"_error": {"detail": f"{type(exc).__name__}: {exc}"}}
+
+
 def _capabilities_sync(runtime: Runtime, tools: list[ToolInfo]) -> CapabilitiesOutput:
     from graphs.auto_fix.schema import MAX_CODE_CHARS, MAX_TEXT_CHARS
     from graphs.orchestrate.schema import MAX_DESCRIPTION_CHARS
@@ -144,6 +154,7 @@ def _status_sync(runtime: Runtime) -> StatusOutput:
         components=components,
         tools=runtime.metrics.snapshot(),
         tasks=deps.tasks.counts_by_state(),
+        agents=_agent_stats(runtime),
     )
 
 

@@ -58,3 +58,4 @@ class StatusOutput(BaseModel):
     components: dict[str, ComponentHealth]
     tools: dict[str, dict[str, float]]
     tasks: dict[str, int]
+    agents: dict[str, dict[str, Any]] = {}

@@ -64,6 +64,16 @@ class Runtime:
             log.error("knowledge ingestion failed: %s", self.kb_error)
         finally:
             self.kb_ready.set()
+        try:
+            self.recover_tasks()
+        except Exception as exc:  # noqa: BLE001 - recovery retries on the next task tool call; never fatal here
+            log.error("task recovery at start failed: %s: %s", type(exc).__name__, exc)
+
+    def recover_tasks(self) -> None:
+        """Resume tasks a previous process left mid-graph (kill -9, power loss); idempotent."""
+        from graphs.orchestrate.coordinator import coordinator_for
+
+        coordinator_for(self.deps).ensure_recovered()
 
     def wait_knowledge(self) -> None:
         if self._warm_thread is None:

@@ -30,6 +30,8 @@ def register(server: MCPServer, runtime: Runtime) -> None:
         constraints: ShortList = [],  # noqa: B006
         code: Annotated[str, Field(max_length=MAX_CODE_CHARS, description="Optional code the task is about.")] = "",
         tests: Annotated[str, Field(max_length=MAX_CODE_CHARS, description="Optional pytest tests for it.")] = "",
+        require_approval: Annotated[bool, Field(
+            description="Pause after planning until approve_plan accepts the plan.")] = False,
         ctx: Context = None,  # type: ignore[assignment]
     ) -> OrchestrateOutput:
         inp = OrchestrateInput(
@@ -38,6 +40,7 @@ def register(server: MCPServer, runtime: Runtime) -> None:
             constraints=ensure_texts("constraints", constraints),
             code=ensure_text("code", code),
             tests=ensure_text("tests", tests),
+            require_approval=require_approval,
         )
         return await run_engine(ctx, runtime, "orchestrate_task", inp)
 
