@@ -20,6 +20,8 @@ class Candidate:
     edits: tuple[Edit, ...] = field(default_factory=tuple)
     source_id: str | None = None
     key: str = ""  # normalised AST, filled by dedupe
+    destructive: bool = False
+    """Removes behaviour (deletes a statement or a term): ranked after behaviour-preserving fixes."""
 
 
 def dedupe(candidates: list[Candidate], original: str, seen: set[str] | None = None) -> list[Candidate]:

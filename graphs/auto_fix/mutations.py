@@ -69,6 +69,10 @@ def _binop(lines: list[str], node: ast.BinOp) -> list[Mutation]:
         new = copy.deepcopy(node)
         new.op = new_op()
         out.append(_mk(lines, node, new, "arithmetic_swap", prior))
+    if isinstance(node.op, ast.Sub | ast.Div | ast.FloorDiv | ast.Mod | ast.Pow):
+        new = copy.deepcopy(node)
+        new.left, new.right = new.right, new.left
+        out.append(_mk(lines, node, new, "operand_swap", 0.35, "operands in the other order"))
     # Dropping a spurious term: `x / n + 1` → `x / n`. A constant term is the usual culprit.
     for kept, dropped in ((node.left, node.right), (node.right, node.left)):
         if dropped is node.left and not isinstance(node.op, ast.Add | ast.Mult):
@@ -125,6 +129,28 @@ def _negate(lines: list[str], node: ast.If | ast.While | ast.IfExp) -> list[Muta
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return [_mk(lines, test, test.operand, "negate_condition", 0.4)]
     return [_mk(lines, test, ast.UnaryOp(op=ast.Not(), operand=copy.deepcopy(test)), "negate_condition", 0.3)]
+
+
+def _constant_swaps(lines: list[str], stmt: ast.stmt) -> list[Mutation]:
+    """Two different numeric constants of one simple statement exchanged (`c * 5 / 9` → `c * 9 / 5`)."""
+    if stmt.lineno != stmt.end_lineno or isinstance(stmt, ast.FunctionDef | ast.ClassDef | ast.If | ast.For
+                                                     | ast.While | ast.With | ast.Try):
+        return []
+    nums = [n for n in ast.walk(stmt) if isinstance(n, ast.Constant) and type(n.value) in (int, float)]
+    out = []
+    for a, b in itertools.combinations(nums[:5], 2):
+        if a.value == b.value:
+            continue
+        edit_a = node_edit(lines, a, repr(b.value))
+        edit_b = node_edit(lines, b, repr(a.value))
+        text = apply_edits("\n".join(lines), [edit_a, edit_b])
+        if text is None:
+            continue
+        new_line = text.split("\n")[stmt.lineno - 1]
+        span = Edit(stmt.lineno, 0, stmt.lineno, len(lines[stmt.lineno - 1]), new_line)
+        out.append(Mutation(span, "constant_swap", f"line {stmt.lineno}: swapped `{a.value}` and `{b.value}`",
+                            0.3))
+    return out
 
 
 def _callee_ids(tree: ast.AST) -> set[int]:
@@ -251,6 +277,7 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
             found += _negate(lines, node)
         if isinstance(node, ast.stmt):
             found += _statement_level(lines, node, names, types)
+            found += _constant_swaps(lines, node)
         w = weights.get(line, 0.5)
         out += [Mutation(m.edit, m.operator, m.description, m.prior * w) for m in found]
     out.sort(key=lambda m: -m.prior)

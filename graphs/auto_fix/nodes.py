@@ -125,7 +125,8 @@ def _second_round(state: AutoFixState) -> list[Candidate]:
         inner = replace(ctx, code=best.candidate.code, tree=None, line=None)
         for cand in mutation_candidates(inner):
             found.append(Candidate(cand.code, best.candidate.strategy,
-                                   f"{best.candidate.explanation}; {cand.explanation}", cand.prior * 0.9))
+                                   f"{best.candidate.explanation}; {cand.explanation}", cand.prior * 0.9,
+                                   destructive=best.candidate.destructive or cand.destructive))
     return found
 
 

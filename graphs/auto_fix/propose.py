@@ -20,6 +20,7 @@ from graphs.auto_fix.security_fixes import security_candidates
 log = logging.getLogger(__name__)
 
 Proposer = Callable[[FixContext], list[Candidate]]
+DESTRUCTIVE = frozenset({"delete_statement", "operand_drop"})
 
 TEMPLATES: dict[ErrorClass, list[Proposer]] = {
     "none_attribute": [templates.none_guards, flow_fixes.call_none_guards, flow_fixes.missing_returns,
@@ -72,13 +73,15 @@ def mutation_candidates(ctx: FixContext, *, second: bool = False, limit: int = 6
         for m in muts[:limit]:
             code = apply_mutation(ctx.code, m)
             if code:
-                out.append(Candidate(code, "ast_mutation", m.description, m.prior * 0.7, (m.edit,)))
+                out.append(Candidate(code, "ast_mutation", m.description, m.prior * 0.7, (m.edit,),
+                                     destructive=m.operator in DESTRUCTIVE))
         return out
     for a, b in second_order(muts)[:limit]:
         code = apply_mutation(ctx.code, a, b)
         if code:
             out.append(Candidate(code, "ast_mutation", f"{a.description}; {b.description}",
-                                 a.prior * b.prior * 0.5, (a.edit, b.edit)))
+                                 a.prior * b.prior * 0.5, (a.edit, b.edit),
+                                 destructive=bool({a.operator, b.operator} & DESTRUCTIVE)))
     return out
 
 

@@ -113,7 +113,9 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     prior = -STRATEGY_PRIOR.get(t.candidate.strategy, 0.5), -t.candidate.prior
     # Equal edit size: the simpler program wins (`x / n` over `x / n + 0`).
     order = (size, ast_size(t.candidate.code), *prior) if tests_exist else (*prior[::-1], size)
-    return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after, *order)
+    # When the tests cannot tell fixes apart, dropping code is the likelier way to overfit them.
+    return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after,
+            t.candidate.destructive, *order)
 
 
 def confidence(t: Tested, rank: int, *, tests_exist: bool, size: int) -> float:

@@ -80,7 +80,7 @@ def fetch(url, session):
 
 
 def fingerprint(data, password):
-    # ruleid: weak-hash-algorithm
+    # ruleid: weak-hash-algorithm, fast-hash-for-password
     digest = hashlib.sha256(password.encode()).hexdigest()
     # ruleid: weak-hash-algorithm
     legacy = hashlib.sha256(data)
@@ -89,6 +89,16 @@ def fingerprint(data, password):
     # ok: weak-hash-algorithm
     strong = hashlib.sha256(data).hexdigest()
     return digest, legacy, etag, strong
+
+
+def store_password(user_password, salt):
+    # ruleid: fast-hash-for-password
+    plain = hashlib.sha256(user_password.encode()).hexdigest()
+    # ok: fast-hash-for-password
+    slow = hashlib.pbkdf2_hmac("sha256", user_password.encode(), salt, 200_000)
+    # ok: fast-hash-for-password
+    checksum = hashlib.sha256(salt).hexdigest()
+    return plain, slow, checksum
 
 
 def new_session(alphabet):
