@@ -121,3 +121,24 @@ def test_minilm_places_paraphrases_closer_than_unrelated_sentences():
     ])
     assert cosine(a, b) > cosine(a, c) + 0.2
     assert cosine(a, b) > cosine(a, d) + 0.2
+
+
+def test_repeated_short_queries_are_served_from_the_exact_cache(monkeypatch):
+    from graphs.common.kb import embeddings
+
+    ef = embeddings.MiniLMEmbedding()
+    calls: list[list[str]] = []
+
+    def fake_embed_all(texts: list[str]) -> list:
+        calls.append(list(texts))
+        return [np.full(3, float(len(t))) for t in texts]
+
+    monkeypatch.setattr(embeddings, "_QUERY_CACHE", embeddings._VectorCache(size=2))
+    monkeypatch.setattr(ef, "_embed_all", fake_embed_all)
+    first = ef(["cache me", "and me"])
+    again = ef(["cache me", "and me"])
+    assert calls == [["cache me", "and me"]]
+    assert all((a == b).all() for a, b in zip(first, again, strict=True))
+    ef(["third one"])  # evicts the least recently used entry
+    ef(["cache me"])
+    assert calls[-1] == ["cache me"]

@@ -18,6 +18,7 @@ import math
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,6 +146,15 @@ class MiniLMEmbedding(_ChromaProtocol):
         texts = [input] if isinstance(input, str) else list(input)
         if not texts:
             return []
+        cached = [_QUERY_CACHE.get(t) for t in texts]
+        if all(v is not None for v in cached):
+            return cached  # type: ignore[return-value]
+        vectors = self._embed_all(texts)
+        for text, vec in zip(texts, vectors, strict=True):
+            _QUERY_CACHE.put(text, vec)
+        return vectors
+
+    def _embed_all(self, texts: list[str]) -> list[np.ndarray]:
         runtime = _load_runtime()
         # Sorting by length keeps padding small inside each batch; results go back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -238,6 +248,36 @@ class HashEmbedding(_ChromaProtocol):
 
 
 Embedding = MiniLMEmbedding | HashEmbedding
+
+
+class _VectorCache:
+    """Exact LRU cache of embeddings of short texts (queries repeat across calls; the model is deterministic)."""
+
+    MAX_TEXT_CHARS = 512
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vec = self._data.get(text)
+            if vec is not None:
+                self._data.move_to_end(text)
+            return vec
+
+    def put(self, text: str, vec: np.ndarray) -> None:
+        if len(text) > self.MAX_TEXT_CHARS:
+            return
+        with self._lock:
+            self._data[text] = vec
+            self._data.move_to_end(text)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+_QUERY_CACHE = _VectorCache()
 
 
 def make_embedding(settings: Settings) -> Embedding:
