@@ -7,7 +7,7 @@ import logging
 from mcp.server.mcpserver import MCPServer
 
 from graphs.common.deps import Deps, build_deps
-from server import info, tools_agents, tools_engines, tools_tasks
+from server import info, tools_agents, tools_engines, tools_fixes, tools_tasks
 from server.annotations import READ_ONLY
 from server.metrics import metrics_middleware
 from server.models import CapabilitiesOutput, PingOutput, StatusOutput
@@ -56,4 +56,5 @@ def create_server(deps: Deps | None = None, *, warm: bool = True) -> MCPServer:
     tools_engines.register(server, runtime)
     tools_tasks.register(server, runtime)
     tools_agents.register(server, runtime)
+    tools_fixes.register(server, runtime)
     return server

@@ -78,7 +78,8 @@ def _binop(lines: list[str], node: ast.BinOp) -> list[Mutation]:
         if dropped is node.left and not isinstance(node.op, ast.Add | ast.Mult):
             continue  # `a - b` → `b` changes meaning beyond dropping a term
         prior = 0.55 if isinstance(dropped, ast.Constant) else 0.2
-        out.append(_mk(lines, node, copy.deepcopy(kept), "operand_drop", prior, "spurious term removed"))
+        op = "constant_term_drop" if isinstance(dropped, ast.Constant) else "operand_drop"
+        out.append(_mk(lines, node, copy.deepcopy(kept), op, prior, "spurious term removed"))
     return out
 
 

@@ -20,7 +20,7 @@ from graphs.auto_fix.security_fixes import security_candidates
 log = logging.getLogger(__name__)
 
 Proposer = Callable[[FixContext], list[Candidate]]
-DESTRUCTIVE = frozenset({"delete_statement", "operand_drop"})
+DESTRUCTIVE = frozenset({"delete_statement", "operand_drop"})  # a dropped constant term is not
 
 TEMPLATES: dict[ErrorClass, list[Proposer]] = {
     "none_attribute": [templates.none_guards, flow_fixes.call_none_guards, flow_fixes.missing_returns,
