@@ -55,6 +55,12 @@ class Runtime:
 
     def warm_knowledge(self) -> None:
         from graphs.common.kb.ingest import ingest_knowledge
+        from graphs.common.sandbox import warm_workers
+
+        try:
+            warm_workers(2)  # pre-forked sandbox workers: the first repair does not pay their start-up
+        except OSError as exc:
+            log.warning("sandbox workers not pre-started (started on demand): %s", exc)
 
         try:
             self.ingest_report = ingest_knowledge(self.deps.kb)

@@ -25,7 +25,9 @@ def settings(tmp_path: Path):
 def deps(settings):
     from graphs.common.deps import build_deps
 
-    return build_deps(settings)
+    built = build_deps(settings)
+    yield built
+    built.close()
 
 
 def server_env(data_dir: Path, embedding: str = "hash") -> dict[str, str]:

@@ -65,6 +65,20 @@ class Deps:
             return self._tasks
 
 
+    def close(self) -> None:
+        """Release files and connections (tests and short-lived CLI runs; a server keeps its Deps for life)."""
+        with self._lock:
+            kb, checkpointer, tasks = self._kb, self._checkpointer, self._tasks
+            self._kb = self._checkpointer = self._tasks = None
+        if kb is not None:
+            kb.close()
+        if tasks is not None:
+            tasks.close()
+        conn = getattr(checkpointer, "conn", None)
+        if conn is not None:
+            conn.close()
+
+
 def build_deps(settings: Settings | None = None, *, llm: BaseChatModel | None = None, **overrides: object) -> Deps:
     """Deps from settings; an explicit `llm` (e.g. a scripted fake in tests) wins over the config string."""
     settings = settings or Settings.from_env()

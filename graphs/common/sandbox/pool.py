@@ -36,11 +36,18 @@ class WorkerError(RuntimeError):
     """The worker died, timed out or broke the protocol (it has been killed)."""
 
 
+def _readable(fd: int, timeout_s: float) -> bool:
+    """poll() rather than select(): descriptors above 1023 are legal in a long-running server."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(0, int(timeout_s * 1000))))
+
+
 def _read_exact(fd: int, n: int, deadline: float) -> bytes:
     chunks, left = [], n
     while left:
         wait = deadline - time.monotonic()
-        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+        if wait <= 0 or not _readable(fd, wait):
             raise WorkerError("sandbox worker did not answer in time")
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
@@ -157,10 +164,17 @@ class WorkerPool:
         return lines
 
     def warm(self, count: int = 2) -> None:
-        """Start `count` workers ahead of the first request."""
-        started = [Worker(*self._args) for _ in range(count)]
+        """Top the idle pool up to `count` live workers ahead of the first request (never beyond _MAX_IDLE)."""
         with self._lock:
-            self._idle.extend(started)
+            alive = sum(1 for w in self._idle if w.alive)
+        missing = max(0, min(count, _MAX_IDLE) - alive)
+        started = [Worker(*self._args) for _ in range(missing)]
+        with self._lock:
+            room = max(0, _MAX_IDLE - len(self._idle))
+            self._idle.extend(started[:room])
+            surplus = started[room:]
+        for worker in surplus:
+            worker.close()
 
     def close(self) -> None:
         """Stop every idle worker."""
