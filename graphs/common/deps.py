@@ -70,13 +70,11 @@ class Deps:
         with self._lock:
             kb, checkpointer, tasks = self._kb, self._checkpointer, self._tasks
             self._kb = self._checkpointer = self._tasks = None
-        if kb is not None:
-            kb.close()
-        if tasks is not None:
-            tasks.close()
-        conn = getattr(checkpointer, "conn", None)
-        if conn is not None:
-            conn.close()
+        # Test doubles and foreign stores may lack close(): release what can be released.
+        for resource in (kb, tasks, getattr(checkpointer, "conn", None)):
+            close = getattr(resource, "close", None)
+            if callable(close):
+                close()
 
 
 def build_deps(settings: Settings | None = None, *, llm: BaseChatModel | None = None, **overrides: object) -> Deps:
