@@ -71,6 +71,8 @@ async def test_status_counts_calls_errors_and_tasks(server):
     assert out["tools"]["ping"]["p95_ms"] >= out["tools"]["ping"]["p50_ms"] >= 0
     assert set(out["components"]) == {"knowledge_base", "semgrep", "sandbox", "checkpointer", "llm"}
     assert sum(out["tasks"].values()) == 1
+    assert "_totals" in out["agents"] and {"backend", "frontend"} <= {
+        a.split("-")[0] for a in out["agents"] if not a.startswith("_")}
 
 
 async def test_orchestrated_task_can_be_fetched_by_id(server):
