@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
+from graphs.common.sqlite_conns import ThreadConnections
 from graphs.orchestrate.schema import OrchestrateOutput
 
 _SCHEMA = """
@@ -41,22 +41,12 @@ class TaskStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._conns = ThreadConnections(self.path, timeout=10.0)
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        return self._conns.get()
 
     def save(self, output: OrchestrateOutput, input_json: str | None = None) -> None:
         """Insert or replace the task (keyed by task_id); created_at is kept from the first save.
@@ -120,11 +110,7 @@ class TaskStore:
 
     def close(self) -> None:
         """Close every connection this store opened (from any thread)."""
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._conns.close()
 
 
 def _load(task_id: str, body: str) -> OrchestrateOutput:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graphs.common.sqlite_conns import ThreadConnections
 from graphs.orchestrate.agents import Agent, load_agents
 
 Clock = Callable[[], float]
@@ -88,22 +89,12 @@ class AgentRegistry:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.clock = clock
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._all: list[sqlite3.Connection] = []
+        self._conns = ThreadConnections(self.path, timeout=30.0, isolation_level=None)
         self._conn().executescript(_SCHEMA)
         self._seed_internal(load_agents(agents_file) if agents_file else load_agents())
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        return self._conns.get()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -119,11 +110,7 @@ class AgentRegistry:
 
     def close(self) -> None:
         """Close every connection this registry opened."""
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._conns.close()
 
     # -- agents -----------------------------------------------------------------------------------------------
 
