@@ -18,6 +18,7 @@ from graphs.architecture.security import security_measures
 from graphs.architecture.styles import COMPLEMENT_STYLES, PRIMARY_STYLES, choose_style, score_styles
 from graphs.architecture.tactics import TacticChoice, select_tactics
 from graphs.architecture.tactics_extra import extend_tactics
+from graphs.architecture.tactics_forces import apply_forces, force_adrs
 from graphs.architecture.wiring import apply_redundancy, wire
 
 ADD_MITIGATION = {"realtime_gateway": "tactic-realtime-gateway", "connection_pooler": "tactic-connection-pooling",
@@ -57,6 +58,17 @@ def choose_primary_store(p: Profile, stack: dict[str, list[Technology]], overrid
     return "PostgreSQL", "relational"
 
 
+def client_technology(p: Profile, stack: dict[str, list[Technology]]) -> str:
+    """The user-facing clients: the stack's web/mobile toolkits, plus native mobile apps when the workload has
+    mobile users but the stack names no mobile toolkit."""
+    named = [t.name for c in ("frontend", "mobile") for t in stack.get(c, [])]
+    if not named:
+        named.append("Web SPA")
+    if p.has("mobile") and not stack.get("mobile"):
+        named.append("native mobile apps (iOS/Android)")
+    return ", ".join(named)
+
+
 def _entry(pid: str, candidates: dict[str, dict], notes: list[str]) -> dict:
     if pid in candidates:
         return candidates[pid]
@@ -90,8 +102,9 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
             notes.append(f"{cid}: {mitigation.get('note', issue.recommendation)}")
         design.issue_ids.append(cid)
         design.mitigated.append(cid)
-    choices = extend_tactics(select_tactics(p, style_id, complements, cap.numbers), p,
-                             {cat: [t.name for t in techs] for cat, techs in stack.items()}, cap.numbers)
+    choices = apply_forces(extend_tactics(select_tactics(p, style_id, complements, cap.numbers), p,
+                                          {cat: [t.name for t in techs] for cat, techs in stack.items()},
+                                          cap.numbers), p)
     for pid in extra:
         if pid not in {c.pattern_id for c in choices}:
             choices.append(TacticChoice(pid, "mitigates a stack compatibility issue"))
@@ -100,8 +113,7 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
     tech, cat = choose_primary_store(p, stack, overrides)
     bp.primary_db = "Service Databases" if style_id == "style-microservices" else "Primary Database"
     bp.add(Component(name="Clients", kind="client", responsibility="web and mobile user interfaces",
-                     technology=", ".join(t.name for c in ("frontend", "mobile") for t in stack.get(c, []))
-                     or ("Web SPA + native mobile apps" if p.has("mobile") else "Web SPA")))
+                     technology=client_technology(p, stack)))
     style_entry = _entry(style_id, candidates, notes)
     add_services(bp, style_id, style_entry, p, stack)
     bp.add(Component(name=bp.primary_db, kind="datastore", technology=tech,
@@ -154,6 +166,7 @@ def build_design(p: Profile, reqs: list[Requirement], cap: Capacity, candidates:
     out.compatibility_issues = [issue for _, issue, _ in issues]
     out.adrs = make_adrs(style_name, PRIMARY_STYLES.get(runner_id or ""), scores, p, bp, set(design.tactic_ids),
                          constraint_ids)
+    out.adrs += force_adrs(p, set(design.tactic_ids), len(out.adrs) + 1)
     out.notes = notes
     refresh_derived(out, reqs)
     return design

@@ -78,10 +78,21 @@ _PER = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "d
         "month": 2_592_000}
 
 
+# Any countable work item per time unit ("300 scans per second"), when the named units above do not match.
+_GENERIC_RATE = re.compile(_NUM + _MULT + r"\s*(?:[a-z-]+\s+)?([a-z]+s)\s*(?:per|/|an?)\s*"
+                           r"(second|sec|minute|min|hour)\b", re.I)
+_NOT_WORK = {"times", "days", "hours", "minutes", "seconds", "weeks", "months", "years", "users", "people",
+             "dollars", "euros", "percent", "meters", "kilometers", "miles", "bytes", "megabytes", "gigabytes"}
+
+
 def _throughput(s: str) -> list[Quality]:
     m = re.search(_NUM + _MULT + r"\s*" + _RATE_UNITS, s, re.I)
     if not m:
-        return []
+        g = _GENERIC_RATE.search(s)
+        if g is None or g.group(3).lower() in _NOT_WORK:
+            return []
+        value = parse_number(g.group(1), g.group(2)) / _PER.get(g.group(4).lower(), 1)
+        return [Quality("throughput", round(value, 3), "req/s")]
     per = (m.group(4) or m.group(5) or "second").lower()
     value = parse_number(m.group(1), m.group(2)) / _PER.get(per, 1)
     return [Quality("throughput", round(value, 3), "req/s")]

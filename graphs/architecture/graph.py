@@ -21,6 +21,7 @@ CHECKPOINT_TYPES: tuple[tuple[str, str], ...] = (
         "Requirement", "StyleScore", "Component", "Connection", "SchemaSketch", "DataStore", "PatternUse", "SecurityMeasure",
         "CompatibilityIssue", "ADR", "Check", "ArchitectureOutput")),
     ("graphs.architecture.profile", "Profile"),
+    ("graphs.architecture.profile", "ForceScore"),
     ("graphs.architecture.capacity", "Capacity"),
     ("graphs.architecture.design", "Design"),
 )

@@ -13,6 +13,7 @@ from graphs.architecture.costing import estimate_cost
 from graphs.architecture.design import build_design
 from graphs.architecture.extract import extract_requirements
 from graphs.architecture.features import detect_features
+from graphs.architecture.forces import apply_feature_forces, assess_forces
 from graphs.architecture.profile import build_profile
 from graphs.architecture.refine import review_design
 from graphs.architecture.repair import repair_design
@@ -47,9 +48,13 @@ class ArchitectureNodes:
         profile = build_profile(reqs, detect_features(reqs, state["description"]))
         capacity = estimate_capacity(profile)
         profile.peak_rps = capacity.numbers["peak_rps"]
+        profile.forces = assess_forces(reqs, [state["description"], *state.get("raw_requirements", [])], profile,
+                                       state.get("tech_stack", []))
+        apply_feature_forces(profile)
         counts = {k: sum(r.kind == k for r in reqs) for k in ("functional", "quality", "constraint")}
         _progress("analyze_requirements", f"{counts['functional']} functional, {counts['quality']} quality, "
-                                          f"{counts['constraint']} constraints; peak {capacity.text['peak_rps']}")
+                                          f"{counts['constraint']} constraints; peak {capacity.text['peak_rps']}; forces met: "
+                                          f"{', '.join(k for k, f in profile.forces.items() if f.met) or 'none'}")
         return {"requirements": reqs, "profile": profile, "capacity": capacity, "repair_round": 0}
 
     def retrieve_patterns(self, state: ArchState) -> dict[str, Any]:

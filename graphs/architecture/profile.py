@@ -8,6 +8,21 @@ from graphs.architecture.schema import Requirement
 
 
 @dataclass
+class ForceScore:
+    """How strongly the stated forces call for one tactic (see `forces.py`); `forces` are "+w why (ids)"."""
+
+    key: str
+    score: float
+    threshold: float
+    forces: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return self.score >= self.threshold
+
+
+@dataclass
 class Profile:
     """Facts about the workload; `ids` maps a fact name to the requirement ids it came from."""
 
@@ -41,9 +56,15 @@ class Profile:
     features: dict[str, list[str]] = field(default_factory=dict)
     ids: dict[str, list[str]] = field(default_factory=dict)
     peak_rps: float = 0.0  # filled by capacity estimation
+    forces: dict[str, ForceScore] = field(default_factory=dict)  # filled by forces.assess_forces
 
     def has(self, feature: str) -> bool:
         return feature in self.features
+
+    def force(self, key: str) -> ForceScore | None:
+        """The assessed force for `key` when it reached its threshold, else None."""
+        f = self.forces.get(key)
+        return f if f is not None and f.met else None
 
     def small_team(self) -> bool:
         return self.team_size is not None and self.team_size <= 6

@@ -54,7 +54,9 @@ def score_styles(p: Profile, retrieved: set[str] | None = None, stack: set[str] 
     small = p.small_team()
     areas = sum(1 for f in AREA_FEATURES if p.has(f) and f != "notifications")
     write_heavy = p.read_ratio is not None and p.read_ratio < 1
-    long_jobs = p.has("media_processing") or p.has("batch_jobs")
+    # Scheduled jobs are long-running only over sizeable data; a small weekly job fits a function's time limit.
+    long_jobs = p.has("media_processing") or (p.has("batch_jobs") and ((p.data_gb or 0) >= 50
+                                                                     or (p.growth_gb or 0) >= 1))
     t = _ref(p, "team_size")
 
     mm = cards["style-modular-monolith"]
@@ -152,6 +154,8 @@ def score_styles(p: Profile, retrieved: set[str] | None = None, stack: set[str] 
         sl.add(-2, "steady high load costs more per request than containers")
     if p.latency_ms is not None and p.latency_ms <= 100:
         sl.add(-1, f"cold starts threaten {p.latency_ms:g} ms latency")
+    if (f := p.force("serverless")) is not None:
+        sl.add(f.score, "pay-per-use forces: " + "; ".join(x.split(" ", 1)[1] for x in f.forces))
 
     ed = cards["style-event-driven"]
     for feat in ("ingestion", "notifications", "integration"):
@@ -181,8 +185,13 @@ def score_styles(p: Profile, retrieved: set[str] | None = None, stack: set[str] 
         cq.add(-1, "no audit or asymmetry driver")
 
     sp = cards["style-stream-processing"]
-    if p.has("ingestion"):
-        sp.add(2, "continuous event ingestion")
+    stream = p.force("event_stream")
+    if (f := p.force("stream_processing")) is not None and (stream is not None or "stream" in stack):
+        sp.add(2, "continuous detection/aggregation over the stream: "
+               + "; ".join(x.split(" ", 1)[1] for x in f.forces))
+    if p.has("ingestion") or stream is not None:
+        sp.add(2, "continuous event ingestion" if p.has("ingestion") else
+               "events arrive continuously: " + "; ".join(x.split(" ", 1)[1] for x in stream.forces))
         if p.real_time:
             sp.add(1, "results needed in seconds")
         if "devices" in p.users_kind:

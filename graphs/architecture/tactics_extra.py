@@ -84,7 +84,8 @@ def extend_tactics(choices: list[TacticChoice], p: Profile, stack: dict[str, lis
 
     reactions = [feat for feat in ASYNC_REACTIONS if p.has(feat)]
     broker = bool(stack.get("queue") or stack.get("iot_broker"))
-    events = len(reactions) >= 2 or (broker and bool(reactions)) or (broker and p.has("legacy"))
+    events = (len(reactions) >= 2 or (broker and bool(reactions)) or (broker and p.has("legacy"))
+              or p.force("publish_subscribe") is not None)
     if events:
         _add(chosen, "tactic-publish-subscribe", f"several consumers react to the same business events "
              f"({', '.join(reactions) or 'legacy synchronisation'})",
