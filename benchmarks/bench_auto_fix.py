@@ -84,7 +84,8 @@ def run_case(deps: Any, case: dict[str, Any]) -> dict[str, Any]:
     if not out.fixes:
         return {**row, "fixed": False, "why": "no fix proposed"}
     fixed, why = grade(out.fixes[0].fixed_code, case["hidden_tests"], deps.settings)
-    return {**row, "fixed": fixed, "why": why, "strategy": out.fixes[0].strategy}
+    return {**row, "fixed": fixed, "why": why, "strategy": out.fixes[0].strategy,
+            "explanation": out.fixes[0].explanation[:200]}
 
 
 def summarize(rows: list[dict[str, Any]], base: dict[str, float]) -> dict[str, Any]:
@@ -127,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         r = rows[-1]
         sys.stderr.write(f"[{i}/{len(cases)}] {r['id']:<10} {r['kind']:<16} {'FIXED' if r['fixed'] else 'no   '} "
                          f"{r['latency_s']:.2f}s tried={r['tried']} {'' if r['fixed'] else r.get('why', '')[:90]}\n")
+        if not r["fixed"] and r.get("explanation"):
+            sys.stderr.write(f"      top fix: {r['explanation'][:160]}\n")
     summary = summarize(rows, base)
     print(f"auto_fix on fixes/{args.dataset_version}: {summary['cases']} cases")
     print(f"  fixed (hidden tests): {summary['fixed_rate']:.1%}  (target {args.min_fixed:.0%})")

@@ -70,6 +70,16 @@ def _reproduce(code: str, tests: str, test_name: str, settings: Settings) -> Par
     return ParsedError(parsed.exception_type, parsed.message, frames, last.line, last.function, None, "traceback")
 
 
+def _failure_reason(failing: list[Any]) -> tuple[Any, ParsedError]:
+    """The first failing test and what its error says; a later test when the first one's text says nothing
+    (no exception, no message such as pytest's "DID NOT RAISE")."""
+    for outcome in failing:
+        reason = parse_traceback(outcome.error)
+        if reason.exception_type or reason.message:
+            return outcome, reason
+    return failing[0], parse_traceback(failing[0].error)
+
+
 _QUOTED_NAME = re.compile(r"(?:attribute|name) '(\w+)'")
 
 
@@ -141,7 +151,7 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         if run.import_error and not parsed.exception_type:
             parsed = parse_traceback(run.import_error)
         elif failing and not parsed.exception_type:
-            reason = parse_traceback(failing[0].error)
+            first, reason = _failure_reason(failing)
             if reason.exception_type and reason.exception_type != "AssertionError":
                 # The sandbox reports the failing solution.py line per test: no re-run needed.
                 line_no = next((o.line for o in failing if o.line and parse_traceback(o.error).exception_type
@@ -150,7 +160,7 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
                     parsed = ParsedError(reason.exception_type, reason.message, (), line_no, None, None,
                                          "traceback")
                 else:
-                    parsed = _reproduce(code, effective, failing[0].name, settings) or reason
+                    parsed = _reproduce(code, effective, first.name, settings) or reason
             else:
                 parsed = reason
         if run.coverage:
@@ -186,5 +196,6 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         baseline_tests_passed=passed, baseline_tests_total=total, suspicious_lines=suspicious,
     )
     ctx = FixContext(code=code, tree=tree, error_class=error_class, exception_type=parsed.exception_type,
-                     message=parsed.message, line=line, offset=parsed.offset, suspicious=suspicious)
+                     message=parsed.message, line=line, offset=parsed.offset, suspicious=suspicious,
+                     hints="\n".join((context, error_message, effective)))
     return AnalysisResult(analysis, ctx, effective, findings, passed, candidate_timeout, notes)

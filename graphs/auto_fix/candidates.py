@@ -56,6 +56,8 @@ class FixContext:
     line: int | None = None
     offset: int | None = None
     suspicious: list[int] = field(default_factory=list)
+    hints: str = ""
+    """The user's own words and examples (context, error text, tests): values stated there are the spec."""
 
     @property
     def lines(self) -> list[str]:

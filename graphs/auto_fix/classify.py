@@ -10,6 +10,8 @@ _HANG_TEXT = re.compile(r"timed? ?out|timeout|\bhangs?\b|hanging|infinite loop|n
                         r"runs? forever|does not terminate|doesn't terminate|stuck", re.IGNORECASE)
 _WRONG_TEXT = re.compile(r"\bexpected\b|\bwrong\b|\bincorrect\b|should (?:be|return)|\bbut got\b|returns? \S+ "
                          r"instead", re.IGNORECASE)
+# pytest.raises/pytest.warns saw nothing raised: the code swallowed or never detected the error (wrong behaviour).
+_NOT_RAISED = re.compile(r"\bDID NOT (?:RAISE|WARN)\b")
 _NONE_TYPE = re.compile(r"'NoneType'", re.IGNORECASE)  # "'NoneType' object ..." or "for *: 'NoneType' and 'int'"
 
 _BY_TYPE: dict[str, ErrorClass] = {
@@ -34,10 +36,13 @@ def classify_error(
     """Classify a failure.
 
     `raised_in_code` tells whether an AssertionError came from the module itself (its own `assert`:
-    assertion_error) rather than from a test comparing a result (wrong_output).
+    assertion_error) rather than from a test comparing a result (wrong_output). A test whose expected exception
+    never came (pytest's "DID NOT RAISE") is wrong_output too.
     """
     if timed_out:
         return "hang"
+    if _NOT_RAISED.search(message) or (not exception_type and _NOT_RAISED.search(error_text)):
+        return "wrong_output"
     if exception_type:
         if exception_type in ("AttributeError", "TypeError") and _NONE_TYPE.search(message):
             return "none_attribute"

@@ -1,9 +1,16 @@
-"""Source-level edits: replace the text span of an AST node so the rest of the file (comments too) stays intact."""
+"""Source-level edits: replace the text span of an AST node so the rest of the file (comments too) stays intact.
+Also the shared AST look-ups the templates build edits from (scopes, statements, loops, `try`s, exception names)."""
 
 from __future__ import annotations
 
 import ast
+import builtins
+import importlib
+import sys
 from dataclasses import dataclass
+
+_UNSAFE_IMPORTS = frozenset({"antigravity", "this", "turtle", "turtledemo", "tkinter", "idlelib", "__hello__",
+                             "__phello__"})  # importing these has side effects
 
 
 @dataclass(frozen=True)
@@ -137,3 +144,114 @@ def scope_names(func: ast.FunctionDef | ast.AsyncFunctionDef | None, tree: ast.M
 def top_level_names(tree: ast.Module) -> list[str]:
     """Names of top-level functions and classes."""
     return [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+
+
+def try_nodes(tree: ast.AST) -> list[ast.Try]:
+    """Every `try` statement under `tree`."""
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Try)]
+
+
+def loop_around(func: ast.AST, line: int) -> ast.For | ast.While | None:
+    """The innermost `for`/`while` loop in `func` whose body holds `line`."""
+    loops = [n for n in ast.walk(func) if isinstance(n, ast.For | ast.While)
+             and n.lineno < line <= (n.end_lineno or n.lineno)]
+    return max(loops, key=lambda n: n.lineno) if loops else None
+
+
+def delete_lines(keep: list[str], first: int, last: int) -> Edit:
+    """An Edit removing whole 1-based lines first..last (`keep` = lines with their newlines)."""
+    return Edit(first, 0, last, len(keep[last - 1]), "")
+
+
+def insert_after(keep: list[str], line: int, new_lines: list[str]) -> Edit:
+    """An Edit inserting `new_lines` (indented, no newline) after 1-based `line`."""
+    text = "".join(t + "\n" for t in new_lines)
+    if not keep[line - 1].endswith("\n"):
+        text = "\n" + text.rstrip("\n")
+    return Edit(line, len(keep[line - 1]), line, len(keep[line - 1]), text)
+
+
+def _is_noop(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                                          and stmt.value.value is Ellipsis)
+
+
+def raise_edit(keep: list[str], handler: ast.ExceptHandler) -> Edit:
+    """Make the handler re-raise: a lone `pass`/`continue`/`return None` becomes `raise`, otherwise `raise` is
+    appended."""
+    last = handler.body[-1]
+    pad = indent_of(keep[last.lineno - 1])
+    if _is_noop(last) or (isinstance(last, ast.Return) and (last.value is None or (
+            isinstance(last.value, ast.Constant) and last.value.value is None))) or isinstance(last, ast.Continue):
+        return Edit(last.lineno, len(pad), last.end_lineno or last.lineno, len(keep[last.lineno - 1].rstrip("\n")),
+                    "raise")
+    return insert_after(keep, last.end_lineno or last.lineno, [f"{pad}raise"])
+
+
+def _imported_modules(tree: ast.Module) -> dict[str, str]:
+    """Local name -> module for `import x` / `import x as y` statements."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                out[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+    return out
+
+
+def _stdlib_attr(module: str, name: str) -> object | None:
+    top = module.split(".")[0]
+    if top not in sys.stdlib_module_names or top in _UNSAFE_IMPORTS:
+        return None
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def exception_ref(name: str, tree: ast.Module) -> str | None:
+    """Source text naming exception `name` (short or dotted) in this module, or None when it can't be named."""
+    short = name.rsplit(".", 1)[-1]
+    if isinstance(getattr(builtins, short, None), type):
+        return short
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == short:
+            return ast.unparse(node)
+        if isinstance(node, ast.Name) and node.id == short or isinstance(node, ast.ClassDef) and node.name == short:
+            return short
+        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == short for a in node.names):
+            return short
+    for local, module in _imported_modules(tree).items():
+        if isinstance(_stdlib_attr(module, short), type):
+            return f"{local}.{short}"
+    return None
+
+
+def exception_class(expr: ast.expr, tree: ast.Module) -> type | None:
+    """The class an `except` names, for builtins and stdlib module attributes."""
+    if isinstance(expr, ast.Name):
+        found = getattr(builtins, expr.id, None)
+        return found if isinstance(found, type) else None
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        module = _imported_modules(tree).get(expr.value.id)
+        found = _stdlib_attr(module, expr.attr) if module else None
+        return found if isinstance(found, type) else None
+    return None
+
+
+def nodes_on_line(tree: ast.AST | None, line: int | None, kinds: tuple[type, ...]) -> list:
+    """Nodes of the given kinds that start on 1-based `line` ([] without a tree or a line)."""
+    if tree is None or line is None:
+        return []
+    return [n for n in ast.walk(tree) if isinstance(n, kinds) and getattr(n, "lineno", None) == line]
+
+
+def docstring_of(func: ast.AST | None) -> str:
+    """The docstring of a function ("" for anything else or none)."""
+    return (ast.get_docstring(func) or "") if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) else ""
+
+
+def last_assignment(scope: ast.AST, name: str, before: int) -> ast.Assign | None:
+    """The last `name = ...` in `scope` before line `before`."""
+    found = [a for a in ast.walk(scope) if isinstance(a, ast.Assign) and a.lineno < before
+             and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
+    return found[-1] if found else None

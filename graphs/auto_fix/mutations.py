@@ -9,6 +9,7 @@ import itertools
 from dataclasses import dataclass
 
 from graphs.auto_fix.edits import Edit, apply_edits, enclosing_function, node_edit, scope_names
+from graphs.auto_fix.mutation_ops import extra_mutations
 
 _CMP_SWAPS: dict[type, list[tuple[type, float]]] = {
     ast.Lt: [(ast.LtE, 0.9), (ast.Gt, 0.35)], ast.LtE: [(ast.Lt, 0.9), (ast.GtE, 0.3)],
@@ -63,12 +64,40 @@ def _compare(lines: list[str], node: ast.Compare) -> list[Mutation]:
     return out
 
 
+_OP_TEXT = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
+
+
+def _typed_swap(lines: list[str], node: ast.BinOp, new_op: type, prior: float) -> Mutation | None:
+    """The operator token retyped in the source (`a * b * c` → `a * b ** c`): with a tighter-binding operator
+    this regroups operands, which the AST-level swap (`(a * b) ** c`) cannot express."""
+    left, right = node.left, node.right
+    if left.end_lineno != right.lineno or not isinstance(left, ast.BinOp):
+        return None
+    row = lines[left.end_lineno - 1]
+    gap = row[left.end_col_offset:right.col_offset]
+    old_tok = _OP_TEXT[type(node.op)]
+    if gap.count(old_tok) != 1 or (old_tok == "*" and "**" in gap) or (old_tok == "/" and "//" in gap):
+        return None
+    new_row = row[:left.end_col_offset] + gap.replace(old_tok, _OP_TEXT[new_op]) + row[right.col_offset:]
+    try:
+        ast.parse(new_row.strip())
+    except SyntaxError:
+        return None
+    edit = Edit(left.end_lineno, 0, left.end_lineno, len(row), new_row)
+    desc = f"line {node.lineno}: `{old_tok}` → `{_OP_TEXT[new_op]}` in `{row.strip()}`"
+    return Mutation(edit, "arithmetic_swap", desc, prior)
+
+
 def _binop(lines: list[str], node: ast.BinOp) -> list[Mutation]:
     out = []
     for new_op, prior in _BIN_SWAPS.get(type(node.op), []):
         new = copy.deepcopy(node)
         new.op = new_op()
         out.append(_mk(lines, node, new, "arithmetic_swap", prior))
+        typed = _typed_swap(lines, node, new_op, prior) if new_op is ast.Pow or isinstance(
+            node.op, ast.Add | ast.Sub) else None
+        if typed is not None:
+            out.append(typed)
     if isinstance(node.op, ast.Sub | ast.Div | ast.FloorDiv | ast.Mod | ast.Pow):
         new = copy.deepcopy(node)
         new.left, new.right = new.right, new.left
@@ -228,7 +257,8 @@ def _statement_level(lines: list[str], stmt: ast.stmt, names: list[str], types: 
     out: list[Mutation] = []
     if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
         out += _replace_names(lines, stmt.value, names, "return_replace", 0.3, types)
-    if isinstance(stmt, ast.Expr | ast.Assign | ast.AugAssign) and stmt.lineno == stmt.end_lineno:
+    docstring = isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+    if isinstance(stmt, ast.Expr | ast.Assign | ast.AugAssign) and stmt.lineno == stmt.end_lineno and not docstring:
         out.append(Mutation(node_edit(lines, stmt, "pass"), "delete_statement",
                             f"line {stmt.lineno}: removed `{lines[stmt.lineno - 1].strip()}`", 0.15))
     return out
@@ -276,6 +306,7 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
                 found.append(_mk(lines, node, new, "argument_swap", 0.25))
         if isinstance(node, ast.If | ast.While | ast.IfExp):
             found += _negate(lines, node)
+        found += extra_mutations(lines, node, _mk)
         if isinstance(node, ast.stmt):
             found += _statement_level(lines, node, names, types)
             found += _constant_swaps(lines, node)

@@ -24,7 +24,7 @@ from graphs.auto_fix.propose import (
 from graphs.auto_fix.ranking import Tested, assess_risk, changed_lines, confidence, rank_key, unified_diff
 from graphs.auto_fix.retrieved import fix_snippets
 from graphs.auto_fix.schema import Fix, Validation
-from graphs.auto_fix.security_fixes import security_candidates
+from graphs.auto_fix.security_more import all_security_candidates
 from graphs.auto_fix.state import AutoFixState
 from graphs.common.deps import Deps
 
@@ -49,6 +49,17 @@ def emit(node: str, message: str) -> None:
 
 def _budget_left(state: AutoFixState, deps: Deps) -> float:
     return state["started"] + deps.settings.fix_budget_s - time.monotonic()
+
+
+def _out_of_patience(state: AutoFixState, deps: Deps, results: list[Tested], in_flight: int = 0) -> bool:
+    """True once `fix_patience` candidates were tried and none beat the original: most fixes come among the
+    first few dozen candidates, and a search without any progress rarely ends well. Counted in candidates, not
+    seconds, so the outcome does not depend on how loaded the machine is."""
+    tested = list(state.get("tested", [])) + results
+    base = state.get("baseline_passed", 0)
+    if any(t.validation.validated or t.validation.tests_passed > base for t in tested):
+        return False
+    return len(tested) + in_flight >= deps.settings.fix_patience
 
 
 def _kb_errors() -> tuple[type[Exception], ...]:
@@ -86,7 +97,7 @@ def _first_round(state: AutoFixState, deps: Deps) -> tuple[list[Candidate], list
     notes: list[str] = []
     if a.error_class == "unknown" and NOTHING_TO_FIX in state.get("notes", []):
         # Nothing fails, but a known-vulnerable pattern is still worth hardening (validated by the tests).
-        hardening = security_candidates(ctx) if ctx.tree is not None else []
+        hardening = all_security_candidates(ctx) if ctx.tree is not None else []
         if hardening:
             notes.append("no failure to repair; proposing security hardening validated by the given tests")
         return hardening, notes
@@ -180,7 +191,9 @@ def test_fixes(state: AutoFixState, deps: Deps) -> dict:
             # A past fix that passes again is the answer: no alternatives needed.
             reused = any(t.validation.validated and t.candidate.strategy == "retrieved_fix" for t in results)
             enough = reused or validated >= ENOUGH_VALIDATED or (validated and since_first >= MORE_AFTER_FIRST)
-            while pending and len(running) < WORKERS and not enough and _budget_left(state, deps) > 0:
+            patience_out = _out_of_patience(state, deps, results, sum(len(b) for b in running.values()))
+            while pending and len(running) < WORKERS and not (enough or patience_out) \
+                    and _budget_left(state, deps) > 0:
                 size = 1 if pending[0].strategy == "retrieved_fix" else _batch_size(len(pending), len(order))
                 if validated:
                     size = max(1, min(size, MORE_AFTER_FIRST - since_first))
@@ -190,6 +203,7 @@ def test_fixes(state: AutoFixState, deps: Deps) -> dict:
                     order[id(cand)] = len(order)
                 running[pool.submit(_validate_many, [c.code for c in batch], tests, timeout,
                                     _budget_left(state, deps), deps)] = batch
+                patience_out = _out_of_patience(state, deps, results, sum(len(b) for b in running.values()))
             if not running:
                 break
             done, _ = wait(running, timeout=_budget_left(state, deps) + timeout + 15, return_when=FIRST_COMPLETED)
@@ -209,7 +223,8 @@ def route_after_test(state: AutoFixState, deps: Deps) -> Literal["propose_fixes"
     """Another proposal round only with tests, nothing validated, rounds and budget left."""
     validated = any(t.validation.validated for t in state.get("tested", []))
     if validated or not state.get("effective_tests") or NOTHING_TO_FIX in state.get("notes", []) or state.get("round", 0) >= MAX_ROUNDS \
-            or _budget_left(state, deps) <= 0.5 or state["fix_context"].tree is None:
+            or _budget_left(state, deps) <= 0.5 or state["fix_context"].tree is None \
+            or _out_of_patience(state, deps, []):
         return "rank_fixes"
     return "propose_fixes"
 
@@ -263,7 +278,11 @@ def rank_fixes(state: AutoFixState, deps: Deps) -> dict:
         notes.append("no tests were given or derivable: fixes are UNVALIDATED (compile/static checks only); "
                      "confidence is lowered — add tests or doctest examples to validate them")
     if not fixes and NOTHING_TO_FIX not in state.get("notes", []):
-        notes.append("no candidate fixed the failure within the budget")
+        s = deps.settings
+        notes.append(f"no candidate fixed the failure ({len(state.get('tested', []))} tried in "
+                     f"{time.monotonic() - state['started']:.1f} s; the search gives up after "
+                     f"MO_FIX_PATIENCE={s.fix_patience} candidates without any passing more tests than the "
+                     f"original, and always within MO_FIX_BUDGET_S={s.fix_budget_s:g} s)")
     emit("rank_fixes", f"{len(fixes)} fixes ranked")
     return {"fixes": fixes, "notes": notes}
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import logging
-from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
@@ -13,13 +13,13 @@ from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import parses, top_level_names
 from graphs.auto_fix.localize import line_weights
 from graphs.auto_fix.mutations import apply_mutation, mutations_for_lines, second_order
+from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.retrieved import apply_past_fix
 from graphs.auto_fix.schema import ErrorClass
-from graphs.auto_fix.security_fixes import security_candidates
+from graphs.auto_fix.security_more import all_security_candidates
 
 log = logging.getLogger(__name__)
 
-Proposer = Callable[[FixContext], list[Candidate]]
 DESTRUCTIVE = frozenset({"delete_statement", "operand_drop"})  # a dropped constant term is not
 
 TEMPLATES: dict[ErrorClass, list[Proposer]] = {
@@ -47,9 +47,26 @@ _NONE_FLOW: list[Proposer] = [flow_fixes.missing_returns, type_fixes.missing_val
                               flow_fixes.call_none_guards, templates.none_guards]
 
 
+# Template modules that declare `PROPOSERS: dict[ErrorClass, list[Proposer]]`; "*" applies to every class.
+TEMPLATE_MODULES: tuple[str, ...] = (
+    "graphs.auto_fix.effect_fixes", "graphs.auto_fix.loop_fixes", "graphs.auto_fix.constant_fixes",
+    "graphs.auto_fix.value_fixes", "graphs.auto_fix.exception_fixes", "graphs.auto_fix.resource_fixes",
+    "graphs.auto_fix.call_fixes",
+)
+
+
+def _module_proposers(error_class: str) -> list[Proposer]:
+    out: list[Proposer] = []
+    for name in TEMPLATE_MODULES:
+        table = importlib.import_module(name).PROPOSERS
+        out += [p for p in table.get(error_class, []) + table.get("*", []) if p not in out]
+    return out
+
+
 def template_candidates(ctx: FixContext) -> list[Candidate]:
     """All templates that fit the error class."""
     proposers = list(TEMPLATES.get(ctx.error_class, []))
+    proposers += [p for p in _module_proposers(ctx.error_class) if p not in proposers]
     if ctx.error_class in ("type_error", "other_exception") and "NoneType" in ctx.message:
         proposers += [p for p in _NONE_FLOW if p not in proposers]
     if ctx.error_class == "other_exception":
@@ -58,7 +75,7 @@ def template_candidates(ctx: FixContext) -> list[Candidate]:
     for proposer in proposers:
         out += proposer(ctx)
     if ctx.tree is not None:
-        out += security_candidates(ctx)
+        out += all_security_candidates(ctx)
     return out
 
 

@@ -111,8 +111,9 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     ratio = v.tests_passed / v.tests_total if v.tests_total else 0.0
     size, _ = changed_lines(original, t.candidate.code)
     prior = -STRATEGY_PRIOR.get(t.candidate.strategy, 0.5), -t.candidate.prior
-    # Equal edit size: the simpler program wins (`x / n` over `x / n + 0`).
-    order = (size, ast_size(t.candidate.code), *prior) if tests_exist else (*prior[::-1], size)
+    # Equal edit size: the likelier edit wins (weak tests accept many edits; the prior knows which bug is
+    # common at that spot), then the simpler program (`x / n` over `x / n + 0`).
+    order = (size, *prior, ast_size(t.candidate.code)) if tests_exist else (*prior[::-1], size)
     # When the tests cannot tell fixes apart, dropping code is the likelier way to overfit them.
     return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after,
             t.candidate.destructive, *order)

@@ -10,12 +10,20 @@ from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit, statement_at
 from graphs.auto_fix.name_fixes import _with_import
 
-_SQL_EXEC = {"execute", "executemany"}
 _SECRET_NAME = re.compile(r"(?i)token|secret|passw|nonce|salt|otp|api_?key|session|reset|code|key")
 _PASSWORD = re.compile(r"(?i)passw|pwd|secret")
 
 
-def _imports(tree: ast.Module) -> set[str]:
+_RAISES = re.compile(r"\b(?:raise|raises?)\s+(?:an?\s+)?`?([A-Z]\w*(?:Error|Exception))`?")
+
+
+def wanted_exception(hints: str, default: str = "ValueError") -> str:
+    """The exception the user says bad input must raise ("… must raise PermissionError"), else `default`."""
+    m = _RAISES.search(hints)
+    return m[1] if m else default
+
+
+def imported_modules(tree: ast.Module) -> set[str]:
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -25,104 +33,22 @@ def _imports(tree: ast.Module) -> set[str]:
     return found
 
 
-def _ensure_import(code: str, module: str) -> str:
+def ensure_import(code: str, module: str) -> str:
     tree = ast.parse(code)
-    return code if module in _imports(tree) else _with_import(code, tree, f"import {module}")
+    return code if module in imported_modules(tree) else _with_import(code, tree, f"import {module}")
 
 
-def _placeholder_query(node: ast.expr, mark: str) -> tuple[str, list[str]] | None:
-    """An f-string / `%` / `.format` / `+` query → (literal SQL with placeholders, value expressions)."""
-    parts: list[tuple[str, str | None]] = []  # (literal, expr)
-    if isinstance(node, ast.JoinedStr):
-        for v in node.values:
-            if isinstance(v, ast.Constant):
-                parts.append((str(v.value), None))
-            elif isinstance(v, ast.FormattedValue):
-                parts.append(("", ast.unparse(v.value)))
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
-        values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
-        chunks = re.split(r"%[sdifr]", str(node.left.value))
-        if len(chunks) != len(values) + 1:
-            return None
-        for chunk, value in zip(chunks, [*values, None], strict=True):
-            parts += [(chunk, None)] + ([("", ast.unparse(value))] if value is not None else [])
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
-            and isinstance(node.func.value, ast.Constant) and not node.keywords:
-        chunks = re.split(r"\{\}", str(node.func.value.value))
-        if len(chunks) != len(node.args) + 1:
-            return None
-        for chunk, value in zip(chunks, [*node.args, None], strict=True):
-            parts += [(chunk, None)] + ([("", ast.unparse(value))] if value is not None else [])
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        for item in _flatten_add(node):
-            is_text = isinstance(item, ast.Constant) and isinstance(item.value, str)
-            parts.append((item.value, None) if is_text else ("", _unwrap_str(item)))
-    else:
-        return None
-    sql, values = "", []
-    for literal, expr in parts:
-        if expr is None:
-            sql += literal
-            continue
-        # `'{name}'` in the SQL text: the quotes belong to the value, not the query.
-        if sql.endswith(("'", '"')):
-            sql = sql[:-1]
-            parts_next_quote = True
-        else:
-            parts_next_quote = False
-        sql += mark + ("\x00" if parts_next_quote else "")
-        values.append(expr)
-    if not values:
-        return None
-    sql = re.sub("\x00['\"]", "", sql).replace("\x00", "")
-    return sql, values
-
-
-def _flatten_add(node: ast.expr) -> list[ast.expr]:
+def flatten_add(node: ast.expr) -> list[ast.expr]:
     """`a + b + c` → [a, b, c] (left to right)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _flatten_add(node.left) + _flatten_add(node.right)
+        return flatten_add(node.left) + flatten_add(node.right)
     return [node]
 
 
-def _unwrap_str(node: ast.expr) -> str:
+def unwrap_str(node: ast.expr) -> str:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and node.args:
         return ast.unparse(node.args[0])
     return ast.unparse(node)
-
-
-def sql_parameters(ctx: FixContext) -> list[Candidate]:
-    """`cur.execute(f"... {x}")` (or via a variable) → `cur.execute("... ?", (x,))`."""
-    if ctx.tree is None:
-        return []
-    mark = "?" if "sqlite3" in _imports(ctx.tree) else "%s"
-    assigned: dict[str, ast.Assign] = {}
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            assigned[node.targets[0].id] = node
-    out = []
-    for node in ast.walk(ctx.tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in _SQL_EXEC and len(node.args) == 1):
-            continue
-        query, edits = node.args[0], []
-        if isinstance(query, ast.Name) and query.id in assigned:
-            source = assigned[query.id]
-            built = _placeholder_query(source.value, mark)
-            if built is None:
-                continue
-            edits.append(node_edit(ctx.lines, source.value, repr(built[0])))
-            edits.append(node_edit(ctx.lines, query, f"{query.id}, ({', '.join(built[1])},)"))
-        else:
-            built = _placeholder_query(query, mark)
-            if built is None:
-                continue
-            edits.append(node_edit(ctx.lines, query, f"{built[0]!r}, ({', '.join(built[1])},)"))
-        code = apply_edits(ctx.code, edits)
-        if code:
-            out.append(Candidate(code, "template", f"line {node.lineno}: SQL values passed as parameters "
-                                 f"(`{mark}` placeholders) instead of formatted into the query (CWE-89)", 0.8))
-    return out
 
 
 def _argv(node: ast.expr) -> list[str] | None:
@@ -140,11 +66,11 @@ def _argv(node: ast.expr) -> list[str] | None:
                 pieces.append((str(v.value), None))
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         pieces = []
-        for item in _flatten_add(node):
+        for item in flatten_add(node):
             if isinstance(item, ast.Constant) and isinstance(item.value, str):
                 pieces.append((item.value, None))
             else:
-                pieces.append(("", _unwrap_str(item)))
+                pieces.append(("", unwrap_str(item)))
     else:
         return None
     if any(ch in literal for literal, _ in pieces for ch in "|&;<>$`*?\"'\\"):
@@ -193,7 +119,7 @@ def shell_commands(ctx: FixContext) -> list[Candidate]:
         text = f"subprocess.run({call_args}).returncode" if mod == "os" else f"subprocess.{fn}({call_args})"
         code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
         if code:
-            out.append(Candidate(_ensure_import(code, "subprocess"), "template",
+            out.append(Candidate(ensure_import(code, "subprocess"), "template",
                                  f"line {node.lineno}: command run as an argument list without a shell (CWE-78)",
                                  0.8))
     return out
@@ -220,7 +146,7 @@ def safe_parsers(ctx: FixContext) -> list[Candidate]:
         for text, module, prior in options:
             code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
             if code:
-                out.append(Candidate(_ensure_import(code, module), "template",
+                out.append(Candidate(ensure_import(code, module), "template",
                                      f"line {node.lineno}: `{text.split('(')[0]}` parses data without running "
                                      "code (CWE-95/502)", prior))
     return out
@@ -242,7 +168,7 @@ def secure_randomness(ctx: FixContext) -> list[Candidate]:
     code = apply_edits(ctx.code, edits) if edits else None
     if not code:
         return []
-    return [Candidate(_ensure_import(code, "secrets"), "template",
+    return [Candidate(ensure_import(code, "secrets"), "template",
                       "token/secret generation uses the OS CSPRNG (`secrets.SystemRandom`) instead of the "
                       "predictable `random` module (CWE-330)", 0.75)]
 
@@ -261,7 +187,10 @@ def path_containment(ctx: FixContext) -> list[Candidate]:
             continue
         base, joined = ast.unparse(node.args[0]), ast.unparse(node)
         pad = indent_of(ctx.lines[stmt.lineno - 1])
-        for exc, prior in (("ValueError", 0.7), ("PermissionError", 0.6)):
+        wanted = wanted_exception(ctx.hints, "")
+        options = [(wanted, 0.75)] if wanted else []
+        options += [(e, p) for e, p in (("ValueError", 0.7), ("PermissionError", 0.6)) if e != wanted]
+        for exc, prior in options:
             check = [f"{pad}_resolved = os.path.realpath({joined})",
                      f"{pad}if os.path.commonpath([_resolved, os.path.realpath({base})]) != "
                      f"os.path.realpath({base}):",
@@ -269,7 +198,7 @@ def path_containment(ctx: FixContext) -> list[Candidate]:
             code = apply_edits(ctx.code, [node_edit(ctx.lines, node, "_resolved")])
             if code:
                 code = insert_lines(code, stmt.lineno, check)
-                out.append(Candidate(_ensure_import(code, "os"), "template",
+                out.append(Candidate(ensure_import(code, "os"), "template",
                                      f"line {node.lineno}: the joined path is resolved and must stay inside "
                                      f"`{base}` ({exc} otherwise; CWE-22)", prior))
     return out
@@ -297,7 +226,7 @@ def password_hashing(ctx: FixContext) -> list[Candidate]:
         new_lines = lines[: ret.lineno - 1] + body + lines[ret.end_lineno:]
         code = "\n".join(new_lines) + "\n"
         code = _rewrite_verifiers(code, func.name)
-        out.append(Candidate(_ensure_import(_ensure_import(code, "hashlib"), "os"), "template",
+        out.append(Candidate(ensure_import(ensure_import(code, "hashlib"), "os"), "template",
                              f"`{func.name}` stores a salted PBKDF2-SHA256 hash instead of a fast unsalted "
                              "digest (CWE-916)", 0.7))
     return out
@@ -319,10 +248,10 @@ def _rewrite_verifiers(code: str, hasher: str) -> str:
                         f"bytes.fromhex({st}.split('$')[0]), 100_000).hex(), {st}.split('$')[-1])")))
                     break
     fixed = apply_edits(code, edits) if edits else code
-    return _ensure_import(fixed, "hmac") if edits and fixed else code
+    return ensure_import(fixed, "hmac") if edits and fixed else code
 
 
-SECURITY_TEMPLATES = (sql_parameters, shell_commands, safe_parsers, secure_randomness, path_containment,
+SECURITY_TEMPLATES = (shell_commands, safe_parsers, secure_randomness, path_containment,
                       password_hashing)
 
 

@@ -16,14 +16,15 @@ from graphs.auto_fix.edits import (
 )
 
 
-def _default_returns(func: ast.AST | None) -> list[str]:
-    """Candidate values for an early return: literals the function already returns, then None."""
+def _default_returns(func: ast.AST | None, guarded: str | None = None) -> list[str]:
+    """Candidate values for an early return: literals the function already returns (none using `guarded`), then
+    None."""
     values: list[str] = []
     if func is not None:
         for node in ast.walk(func):
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant | ast.List | ast.Dict):
                 text = ast.unparse(node.value)
-                if text not in values:
+                if text not in values and not (guarded and _uses(text, guarded)):
                     values.append(text)
     if "None" not in values:
         values.append("None")
@@ -36,17 +37,30 @@ def _in_loop(tree: ast.AST, line: int, func: ast.AST | None) -> bool:
                for n in ast.walk(scope))
 
 
+def _uses(value: str, name: str) -> bool:
+    """True when the expression `value` refers to `name` (a name, attribute chain or subscript, as source text)."""
+    try:
+        tree = ast.parse(value, mode="eval")
+    except SyntaxError:
+        return name in value
+    return any(isinstance(n, ast.Name | ast.Attribute | ast.Subscript) and ast.unparse(n) == name
+               for n in ast.walk(tree))
+
+
 def _guard(ctx: FixContext, line: int, condition: str, why: str, prior: float,
-           first_default: str | None = None) -> list[Candidate]:
-    """Insert `if condition: <exit>` before the statement on `line` (return defaults, or continue in loops)."""
+           first_default: str | None = None, guarded: str | None = None) -> list[Candidate]:
+    """Insert `if condition: <exit>` before the statement on `line` (return defaults, or continue in loops).
+
+    `guarded` is the expression the condition rules out (None, say): defaults using it are never returned.
+    """
     assert ctx.tree is not None
     stmt = statement_at(ctx.tree, line)
     if stmt is None:
         return []
     func = enclosing_function(ctx.tree, stmt.lineno)
     pad = indent_of(ctx.lines[stmt.lineno - 1])
-    defaults = _default_returns(func)
-    if first_default is not None:
+    defaults = _default_returns(func, guarded)
+    if first_default is not None and not (guarded and _uses(first_default, guarded)):
         defaults = [first_default] + [d for d in defaults if d != first_default]
     exits = [f"return {v}" for v in defaults] if func is not None else []
     if _in_loop(ctx.tree, stmt.lineno, func):
@@ -76,7 +90,7 @@ def none_guards(ctx: FixContext) -> list[Candidate]:
             continue
         seen.add(target)
         prior = 0.9 if isinstance(node, ast.Attribute) and node.attr == attr else 0.6
-        out += _guard(ctx, node.lineno, f"{target} is None", f"`{target}` can be None", prior)
+        out += _guard(ctx, node.lineno, f"{target} is None", f"`{target}` can be None", prior, guarded=target)
     return out
 
 

@@ -9,6 +9,12 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<
 _EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Iteration|Timeout))"
                   r"(?::\s?(?P<msg>.*))?$")
 _PYTEST_LOC = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<type>[A-Za-z_][\w.]*)$")
+# pytest outcomes are not exceptions of the code: `Failed: DID NOT RAISE <class 'ValueError'>` (pytest.raises saw
+# nothing raised), `_pytest.outcomes.Failed: ...` in a plain traceback, `pytest.fail()` texts.
+_OUTCOME = re.compile(r"^(?:[\w.]+\.)?Failed: (?P<msg>.*)$")
+_NOT_RAISED = re.compile(r"\bDID NOT (?:RAISE|WARN)\b.*")
+_PHASE = re.compile(r"^(?:setup|call|teardown): ")  # the sandbox's prefix for failures outside the test call
+_OUTCOME_TYPES = frozenset({"Failed", "Skipped", "XFailed", "Exit"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,8 @@ def pick_user_frame(frames: tuple[Frame, ...] | list[Frame]) -> Frame | None:
 
 def _clean(line: str) -> str:
     # pytest prefixes the exception lines with "E   ".
-    return line[1:].strip() if line.startswith("E ") else line.rstrip()
+    text = line[1:].strip() if line.startswith("E ") else line.rstrip()
+    return _PHASE.sub("", text.strip())
 
 
 def parse_traceback(text: str) -> ParsedError:
@@ -72,11 +79,18 @@ def parse_traceback(text: str) -> ParsedError:
         loc = _PYTEST_LOC.match(raw.strip())
         if loc:
             frames.append(Frame(loc["file"], int(loc["line"]), None, ""))
-            exc_type = exc_type or loc["type"]
+            if loc["type"].rsplit(".", 1)[-1] not in _OUTCOME_TYPES:
+                exc_type = exc_type or loc["type"]
             continue
-        e = _EXC.match(_clean(raw).strip())
+        cleaned = _clean(raw)
+        e = _EXC.match(cleaned)
+        outcome = _OUTCOME.match(cleaned)
         if e:
             exc_type, message = e["type"].rsplit(".", 1)[-1], (e["msg"] or "").strip()
+        elif outcome:  # the test failed without the code raising: no exception type, keep pytest's reason
+            exc_type, message = None, outcome["msg"].strip()
+        elif (nr := _NOT_RAISED.search(cleaned)) and not exc_type:  # e.g. a "FAILED t.py::x - DID NOT RAISE" line
+            message = nr[0].strip()
     user = pick_user_frame(frames)
     return ParsedError(
         exception_type=exc_type,

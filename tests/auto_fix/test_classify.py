@@ -45,3 +45,19 @@ def test_text_only_and_static_and_unknown():
     assert classify_error(None, "", "expected 10 but got 9") == "wrong_output"
     assert classify_error(None, "", "", has_static_findings=True) == "static_finding"
     assert classify_error(None, "", "") == "unknown"
+
+
+@pytest.mark.parametrize(("exc", "message", "text"), [
+    (None, "DID NOT RAISE ValueError", ""),
+    (None, "DID NOT RAISE <class 'PermissionError'>", ""),
+    (None, "", "E       Failed: DID NOT RAISE <class 'KeyError'>"),
+    ("Failed", "DID NOT RAISE <class 'ValueError'>", ""),
+    (None, "DID NOT WARN. No warnings of type (<class 'DeprecationWarning'>,) were emitted.", ""),
+])
+def test_expected_exception_that_never_came_is_wrong_output(exc, message, text):
+    assert classify_error(exc, message, text, has_static_findings=True) == "wrong_output"
+
+
+def test_did_not_raise_does_not_hide_a_real_exception_or_a_timeout():
+    assert classify_error("KeyError", "'port'", "earlier run: DID NOT RAISE KeyError") == "key_error"
+    assert classify_error(None, "DID NOT RAISE ValueError", timed_out=True) == "hang"

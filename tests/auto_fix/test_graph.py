@@ -71,3 +71,17 @@ def test_to_output_counts_candidates_and_dedups_notes():
              "notes": ["a", "a", "b"], "fixes": []}
     out = to_output(state)
     assert out.candidates_tried == 3 and out.notes == ["a", "b"] and out.elapsed_ms >= 0
+
+
+def test_search_without_progress_stops_after_the_patience_and_says_so(deps):
+    from graphs.auto_fix.graph import run_auto_fix
+    from graphs.common.deps import build_deps
+
+    # The test demands a value no edit of this code produces: every candidate fails, none beats the original.
+    code = "def greeting(name):\n    return 'Hello, ' + name + '.' if len(name) > 3 else 'Hi ' + name\n"
+    tests = "def test_unreachable():\n    assert greeting('Bob') == 'Good morning, Robert!'\n"
+    patient = build_deps(deps.settings.with_(fix_patience=4, fix_budget_s=30.0))
+    out = run_auto_fix(patient, AutoFixInput(code=code, tests=tests))
+    assert out.fixes == []
+    assert 4 <= out.candidates_tried <= 4 + 8  # batches already started may finish
+    assert any("MO_FIX_PATIENCE=4" in note for note in out.notes)

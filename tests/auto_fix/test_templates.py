@@ -29,6 +29,21 @@ def test_none_guard_prefers_the_named_attribute_and_returns_defaults():
     assert _run(cands[0].code, "name_of({}, 1)") is None
 
 
+def test_none_guard_never_returns_a_value_built_from_the_none_itself():
+    code = ("import re\n\nLINE = re.compile(r'(?P<ts>\\d+) (?P<msg>.*)')\n\n"
+            "def parse_entry(text):\n    if not text:\n        return {'ts': '', 'msg': ''}\n"
+            "    found = LINE.match(text)\n    ts = found.group('ts')\n"
+            "    return {'ts': ts, 'msg': found.group('msg')}\n")
+    cands = templates.none_guards(_ctx(code, "none_attribute", "'NoneType' object has no attribute 'group'", 9))
+    exits = [c.code.splitlines()[9].strip() for c in cands]
+    assert exits == ["return {'ts': '', 'msg': ''}", "return None"]
+    assert all("found" not in e for e in exits)
+    assert _run(cands[0].code, "parse_entry('no digits here')") == {"ts": "", "msg": ""}
+    kept = "def pick(row):\n    if row is None:\n        return {'v': 0}\n    return row.value\n"
+    assert "return {'v': 0}" in templates.none_guards(_ctx(kept, "none_attribute", "'NoneType' object has no "
+                                                           "attribute 'value'", 4))[0].code.splitlines()[4]
+
+
 def test_none_guard_in_loop_offers_continue_first():
     code = "def names(rows):\n    out = []\n    for r in rows:\n        out.append(r.name)\n    return out\n"
     cands = templates.none_guards(_ctx(code, "none_attribute", "'NoneType' object has no attribute 'name'", 4))

@@ -86,3 +86,41 @@ def test_check_syntax_reports_line_and_offset():
     assert check_syntax("x = 1\n") is None
     indent = check_syntax("def f():\nreturn 1\n")
     assert indent is not None and indent.exception_type == "IndentationError" and indent.line == 2
+
+
+def test_sandbox_did_not_raise_reason_keeps_its_text_without_an_exception_type():
+    parsed = parse_traceback("Failed: DID NOT RAISE ValueError")
+    assert parsed.exception_type is None and parsed.message == "DID NOT RAISE ValueError"
+
+
+def test_pytest_long_output_of_did_not_raise_is_not_an_exception_of_the_code():
+    text = ("    def test_rejects_negative_quantity():\n"
+            ">       with pytest.raises(ValueError):\n"
+            "E       Failed: DID NOT RAISE <class 'ValueError'>\n"
+            "\n"
+            "test_orders.py:14: Failed\n")
+    parsed = parse_traceback(text)
+    assert parsed.exception_type is None
+    assert parsed.message == "DID NOT RAISE <class 'ValueError'>"
+
+
+def test_plain_traceback_of_pytest_failed_and_summary_lines():
+    text = ("Traceback (most recent call last):\n"
+            '  File "runner.py", line 9, in <module>\n'
+            "    test_rejects_bad_port()\n"
+            "_pytest.outcomes.Failed: DID NOT RAISE <class 'socket.gaierror'>\n")
+    assert parse_traceback(text).message == "DID NOT RAISE <class 'socket.gaierror'>"
+    summary = "FAILED test_cfg.py::test_missing_key - DID NOT RAISE <class 'KeyError'>"
+    parsed = parse_traceback(summary)
+    assert parsed.exception_type is None and parsed.message == "DID NOT RAISE <class 'KeyError'>"
+
+
+def test_phase_prefix_of_a_fixture_failure_is_dropped():
+    parsed = parse_traceback("setup: FileNotFoundError: [Errno 2] No such file or directory: 'seed.json'")
+    assert parsed.exception_type == "FileNotFoundError" and parsed.message.endswith("'seed.json'")
+
+
+def test_a_real_exception_after_pytest_noise_still_wins():
+    text = "E   Failed: DID NOT RAISE <class 'ValueError'>\nE   TypeError: unsupported operand type(s)\n"
+    parsed = parse_traceback(text)
+    assert parsed.exception_type == "TypeError" and "unsupported" in parsed.message

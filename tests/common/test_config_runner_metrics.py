@@ -17,13 +17,16 @@ from server.metrics import ToolMetrics, percentile
 def test_settings_defaults_are_offline():
     s = Settings.from_env({})
     assert s.llm == "offline" and s.embedding == "minilm" and s.chroma_url is None and s.fix_budget_s == 5.0
+    assert s.fix_patience == 40
 
 
 def test_settings_read_every_variable():
     s = Settings.from_env({"MO_DATA_DIR": "/x", "MO_LLM": "openai:m", "MO_CHROMA_URL": "http://h:1",
-                           "MO_EMBEDDING": "hash", "MO_FIX_BUDGET_S": "2.5", "MO_SANDBOX_MEMORY_MB": "256"})
+                           "MO_EMBEDDING": "hash", "MO_FIX_BUDGET_S": "2.5", "MO_SANDBOX_MEMORY_MB": "256",
+                           "MO_FIX_PATIENCE": "12"})
     assert s.data_dir == Path("/x") and s.llm == "openai:m" and s.chroma_url == "http://h:1"
     assert s.embedding == "hash" and s.fix_budget_s == 2.5 and s.sandbox_memory_mb == 256
+    assert s.fix_patience == 12
 
 
 @pytest.mark.parametrize(("key", "value"), [("MO_EMBEDDING", "bert"), ("MO_FIX_BUDGET_S", "soon")])

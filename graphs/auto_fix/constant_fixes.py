@@ -1,0 +1,141 @@
+"""Wrong constants and wrong predicate results, on the suspicious lines.
+
+A wrong literal (`273.5` for `273.15`, `0.7` for `0.07`, `1000` for `1024`) is one of the commonest real bugs and
+the hardest for generic ±1 mutation. The user's own words (context, error text, tests) usually state the right
+value or its neighbours, so numbers found there are tried first; decimal slips (×10, ÷10) and the
+decimal/binary unit confusion come next. Predicates (`is_*`, `has_*`, "True when…") that return the inverse are
+negated.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit
+from graphs.auto_fix.propose_types import Proposer
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+_UNIT_PAIRS = {1000: 1024, 1024: 1000, 1_000_000: 1_048_576, 1_048_576: 1_000_000}
+_PREDICATE = re.compile(r"^(is|has|can|should|must|was|are|needs?|allows?|contains?)_|_(valid|ok|allowed)$")
+_BOOL_DOC = re.compile(r"\b(true|false) (when|if)\b|\bwhether\b", re.IGNORECASE)
+MAX_LINES = 4
+
+
+def stated_numbers(text: str) -> list[float]:
+    """Distinct numbers written in `text`, in order of appearance."""
+    seen: list[float] = []
+    for m in _NUMBER.finditer(text):
+        value = float(m[0])
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _render(value: float, like: object) -> str:
+    if isinstance(like, int) and float(value).is_integer():
+        return str(int(value))
+    return repr(round(value, 10))
+
+
+def _alternatives(value: int | float, stated: list[float]) -> list[tuple[float, float, str]]:
+    """(new value, prior, why) for one literal, most likely first."""
+    out: list[tuple[float, float, str]] = []
+    for s in stated:
+        if s != value and value and 0.75 <= abs(s / value) <= 1.34 and s * value > 0:
+            out.append((s, 0.75, "the value stated in the context/tests"))
+    if value in _UNIT_PAIRS:
+        out.append((_UNIT_PAIRS[value], 0.55, "decimal vs binary unit"))
+    if isinstance(value, float) and value:
+        out += [(value / 10, 0.45, "decimal point slipped"), (value * 10, 0.4, "decimal point slipped")]
+    elif isinstance(value, int) and value and value % 100 == 0 and abs(value) >= 100:
+        digits = str(abs(value))
+        step = 10 ** (len(digits) - len(digits.rstrip("0")))  # 400 → 100, 2500 → 100, 3000 → 1000
+        out += [(value + step, 0.3, "neighbouring round value"), (value - step, 0.3, "neighbouring round value")]
+    seen: set[float] = set()
+    unique = []
+    for new, prior, why in out:
+        if new not in seen and new != value and new != 0:
+            seen.add(new)
+            unique.append((new, prior, why))
+    return unique
+
+
+def _suspicious_constants(ctx: FixContext) -> list[tuple[ast.Constant, float]]:
+    """Numeric literals on the top suspicious lines with that line's weight; module-level constants too
+    (a wrong setting is read far from where it is defined)."""
+    assert ctx.tree is not None
+    lines = ctx.suspicious[:MAX_LINES]
+    weight = {line: 0.85 ** i for i, line in enumerate(lines)}
+    out = []
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
+            if node.lineno in weight:
+                out.append((node, weight[node.lineno]))
+            elif enclosing_function(ctx.tree, node.lineno) is None and ctx.suspicious:
+                out.append((node, 0.6))  # module-level settings feed the failing code
+    return out
+
+
+def spec_constants(ctx: FixContext) -> list[Candidate]:
+    """Replace a numeric literal on a suspicious line by a value the user stated, a decimal slip, or the
+    binary/decimal twin."""
+    if ctx.tree is None:
+        return []
+    stated = stated_numbers(ctx.hints)
+    found: list[Candidate] = []
+    for node, weight in _suspicious_constants(ctx):
+        for new, prior, why in _alternatives(node.value, stated):
+            text = _render(new, node.value)
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+            if code:
+                found.append(Candidate(code, "template", f"line {node.lineno}: constant `{node.value!r}` → "
+                                       f"`{text}` ({why})", prior * weight))
+    found.sort(key=lambda c: -c.prior)
+    return found[:8]
+
+
+def _is_predicate(func: ast.FunctionDef | ast.AsyncFunctionDef, hints: str) -> bool:
+    """By its name, annotation, docstring ("True when …"), or tests that check its result `is True/False`."""
+    doc = ast.get_docstring(func) or ""
+    returns_bool = isinstance(func.returns, ast.Name) and func.returns.id == "bool"
+    tested_as_bool = re.search(rf"\b{re.escape(func.name)}\(.*\)\s*(?:is|==)\s*(?:True|False)\b|"
+                               rf"\bassert\s+not\s+{re.escape(func.name)}\(", hints)
+    return bool(_PREDICATE.search(func.name) or returns_bool or _BOOL_DOC.search(doc.split("\n")[0])
+                or tested_as_bool)
+
+
+def predicate_returns(ctx: FixContext) -> list[Candidate]:
+    """A predicate returning the opposite (or a non-boolean such as a list of problems): `return not …`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    wanted = set(ctx.suspicious[:6]) if ctx.suspicious else None
+    for func in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+        if not _is_predicate(func, ctx.hints):
+            continue
+        for ret in (n for n in ast.walk(func) if isinstance(n, ast.Return) and n.value is not None):
+            if wanted is not None and ret.lineno not in wanted:
+                continue
+            value = ret.value
+            if isinstance(value, ast.Constant | ast.Compare | ast.BoolOp):
+                continue  # literal guards; inverted comparisons are the mutation operators' job
+            new = ast.unparse(value.operand) if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not) \
+                else f"not {ast.unparse(value)}" if isinstance(value, ast.Name | ast.Call | ast.Attribute |
+                                                               ast.Subscript) \
+                else f"not ({ast.unparse(value)})"
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, value, new)])
+            if code:
+                out.append(Candidate(code, "template", f"line {ret.lineno}: `return {ast.unparse(value)}` → "
+                                     f"`return {new}` (`{func.name}` answers the opposite question)", 0.55))
+    return out[:3]
+
+
+_VALUE_CLASSES = ("wrong_output", "assertion_error", "unknown", "hang", "index_error", "zero_division",
+                  "recursion_error")
+PROPOSERS: dict[str, list[Proposer]] = {
+    **{cls: [spec_constants] for cls in _VALUE_CLASSES},
+    "wrong_output": [spec_constants, predicate_returns],
+    "assertion_error": [spec_constants, predicate_returns],
+}

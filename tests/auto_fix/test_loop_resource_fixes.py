@@ -1,0 +1,161 @@
+"""Templates for loops, recursion, contradictory conditions, resources and shared defaults: each candidate is
+executed to check the behaviour it promises; negative cases must stay silent."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.constant_fixes import predicate_returns, spec_constants, stated_numbers
+from graphs.auto_fix.effect_fixes import discarded_results, reverse_index_deletions, short_steps
+from graphs.auto_fix.loop_fixes import (
+    contradictory_conditions,
+    missing_counters,
+    none_base_cases,
+    repeated_searches,
+    skipped_updates,
+)
+from graphs.auto_fix.resource_fixes import copied_defaults, inline_opens, locks_as_context
+
+
+def _ctx(code: str, error_class: str = "wrong_output", suspicious: list[int] | None = None,
+         hints: str = "") -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class=error_class, suspicious=suspicious or [],
+                      hints=hints)
+
+
+def _run(code: str, name: str, *args):
+    scope: dict = {}
+    exec(compile(code, "candidate", "exec"), scope)  # noqa: S102 - our own test snippets
+    return scope[name](*args)
+
+
+def test_continue_before_the_update_gets_the_update_repeated():
+    code = ("def count_words(lines):\n    i = 0\n    n = 0\n    while i < len(lines):\n"
+            "        if not lines[i]:\n            continue\n        n += len(lines[i].split())\n        i += 1\n"
+            "    return n\n")
+    fixes = skipped_updates(_ctx(code, "hang"))
+    assert len(fixes) == 1
+    assert _run(fixes[0].code, "count_words", ["a b", "", "c"]) == 3
+
+
+def test_loop_with_its_update_before_continue_is_left_alone():
+    code = ("def f(xs):\n    i = 0\n    while i < len(xs):\n        i += 1\n        if xs[i - 1]:\n"
+            "            continue\n    return i\n")
+    assert skipped_updates(_ctx(code, "hang")) == []
+
+
+def test_unincremented_attempt_counter_is_counted():
+    code = ("def call_with_retries(fn, limit):\n    tries = 0\n    while True:\n        try:\n            return fn()\n"
+            "        except OSError:\n            if tries >= limit:\n                raise\n")
+    fixes = missing_counters(_ctx(code, "hang"))
+    assert fixes and "tries += 1" in fixes[0].code
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        raise OSError("down")
+
+    try:
+        _run(fixes[0].code, "call_with_retries", flaky, 3)
+    except OSError:
+        pass
+    assert len(calls) == 3
+
+
+def test_search_restarting_at_the_last_match_moves_past_it():
+    code = ("def occurrences(text, word):\n    count = 0\n    at = text.find(word)\n    while at != -1:\n"
+            "        count += 1\n        at = text.find(word, at)\n    return count\n")
+    fixes = repeated_searches(_ctx(code, "hang"))
+    assert _run(fixes[0].code, "occurrences", "abcabcab", "ab") == 3
+
+
+def test_recursion_over_parent_links_stops_at_none():
+    code = ("def lineage(node, parent_of):\n    return lineage(parent_of.get(node), parent_of) + [node]\n")
+    fixes = none_base_cases(_ctx(code, "recursion_error"))
+    assert fixes and fixes[0].code.count("is None") == 1
+    assert _run(fixes[0].code, "lineage", "c", {"c": "b", "b": "a"}) == ["a", "b", "c"]
+
+
+def test_impossible_and_tautological_conditions_flip_the_operator():
+    code = "def out_of_range(n):\n    return n < 1 and n > 10\n"
+    fixed = contradictory_conditions(_ctx(code))[0].code
+    assert _run(fixed, "out_of_range", 0) and _run(fixed, "out_of_range", 11) and not _run(fixed, "out_of_range", 5)
+    code2 = "def is_weekend(day):\n    return day != 'sat' or day != 'sun'\n"
+    assert "and" in contradictory_conditions(_ctx(code2))[0].code
+    sane = "def inside(n):\n    return n > 1 and n < 10\n"
+    assert contradictory_conditions(_ctx(sane)) == []
+
+
+def test_acquire_release_becomes_with_and_releases_on_error():
+    code = ("import threading\n\nclass Stock:\n    def __init__(self):\n        self.lock = threading.Lock()\n"
+            "        self.left = 1\n\n    def take(self):\n        self.lock.acquire()\n        if self.left < 1:\n"
+            "            raise ValueError('empty')\n        self.left -= 1\n        self.lock.release()\n")
+    fixed = locks_as_context(_ctx(code))[0].code
+    scope: dict = {}
+    exec(compile(fixed, "c", "exec"), scope)  # noqa: S102
+    stock = scope["Stock"]()
+    stock.take()
+    for _ in range(2):
+        try:
+            stock.take()
+        except ValueError:
+            pass
+    assert not stock.lock.locked()
+
+
+def test_inline_open_is_closed(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("sku,price\na,1\n", encoding="utf-8")
+    code = ("import csv\n\ndef load(path):\n    rows = csv.reader(open(path, encoding='utf-8'))\n    next(rows)\n"
+            "    return dict(rows)\n")
+    fixed = inline_opens(_ctx(code))[0].code
+    assert "with open(path, encoding='utf-8') as handle:" in fixed
+    assert _run(fixed, "load", str(path)) == {"a": "1"}
+
+
+def test_mutable_default_gets_a_fresh_copy_that_spares_the_caller():
+    code = "def with_admin(users=[]):\n    users.append('admin')\n    return users\n"
+    fixed = copied_defaults(_ctx(code))[0].code
+    mine = ["bo"]
+    assert _run(fixed, "with_admin", mine) == ["bo", "admin"] and mine == ["bo"]
+    assert _run(fixed, "with_admin") == ["admin"]
+
+
+def test_discarded_results_are_assigned_back():
+    code = "def clean(s):\n    s.strip()\n    return s\n\ndef bump(n):\n    while n < 3:\n        n + 1\n    return n\n"
+    codes = [c.code for c in discarded_results(_ctx(code))]
+    assert any(_run(c, "clean", " x ") == "x" for c in codes)
+    assert any("n += 1" in c for c in codes)
+    assert discarded_results(_ctx("def f(xs):\n    xs.append(1)\n    print(xs)\n")) == []
+
+
+def test_index_deletion_loop_walks_backwards():
+    code = ("def drop_blank(rows):\n    for i in range(len(rows)):\n        if not rows[i]:\n            del rows[i]\n"
+            "    return rows\n")
+    fixed = reverse_index_deletions(_ctx(code))[0].code
+    assert _run(fixed, "drop_blank", ["a", "", "", "b"]) == ["a", "b"]
+
+
+def test_zero_step_gets_one_more():
+    code = ("def frames(buf):\n    pos, out = 0, []\n    while pos < len(buf):\n        size = buf[pos]\n"
+            "        out.append(buf[pos + 1:pos + 1 + size])\n        pos += size\n    return out\n")
+    fixed = short_steps(_ctx(code, "hang"))[0].code
+    assert _run(fixed, "frames", bytes([0, 2, 7, 8])) == [b"", b"\x07\x08"]
+
+
+def test_stated_numbers_replace_a_wrong_literal():
+    assert stated_numbers("VAT is 7.5 % and the fee 2") == [7.5, 2.0]
+    code = "def to_celsius(kelvin):\n    return round(kelvin - 237.15, 2)\n"
+    fixes = spec_constants(_ctx(code, suspicious=[2], hints="water freezes at 273.15 K"))
+    assert _run(fixes[0].code, "to_celsius", 273.15) == 0.0
+    assert spec_constants(_ctx("def f():\n    return 'x'\n", suspicious=[2])) == []
+
+
+def test_predicates_returning_the_opposite_are_negated_but_comparisons_are_left_to_mutations():
+    code = ("def missing(fields, record):\n    return [f for f in fields if f not in record]\n\n"
+            "def is_complete(fields, record):\n    return missing(fields, record)\n")
+    fixed = predicate_returns(_ctx(code, suspicious=[5]))[0].code
+    assert _run(fixed, "is_complete", ["a"], {"a": 1}) is True
+    cmp = "def is_adult(age):\n    return age > 18\n"
+    assert predicate_returns(_ctx(cmp, suspicious=[2])) == []
