@@ -214,10 +214,10 @@ def unbound_accumulators(ctx: FixContext) -> list[Candidate]:
            for value, why, prior in options]
     if any(isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)
            for a in ctx.tree.body):
-        first = func.body[1] if ast.getdocstring_of(func) and len(func.body) > 1 else func.body[0]
+        first = func.body[1] if ast.get_docstring(func) and len(func.body) > 1 else func.body[0]
         out.append(Candidate(insert_lines(ctx.code, first.lineno, [f"{indent_of(ctx.lines[first.lineno - 1])}global "
                                                                    f"{name}"]), "template",
-                             f"declared `global {name}`: the function updates the module-level `{name}`", 0.7))
+                             f"declared `global {name}`: the function updates the module-level `{name}`", 0.95))
     return out
 
 

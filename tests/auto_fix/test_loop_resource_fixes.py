@@ -159,3 +159,17 @@ def test_predicates_returning_the_opposite_are_negated_but_comparisons_are_left_
     assert _run(fixed, "is_complete", ["a"], {"a": 1}) is True
     cmp = "def is_adult(age):\n    return age > 18\n"
     assert predicate_returns(_ctx(cmp, suspicious=[2])) == []
+
+
+def test_module_counter_updated_in_a_function_gets_a_global_declaration_first():
+    from graphs.auto_fix.lookup_fixes import unbound_accumulators
+
+    code = ("_issued = 100\n\n\ndef next_number():\n    \"\"\"The next receipt number.\"\"\"\n    _issued += 1\n"
+            "    return _issued\n")
+    ctx = FixContext(code=code, tree=ast.parse(code), error_class="name_error", exception_type="UnboundLocalError",
+                     message="cannot access local variable '_issued' where it is not associated with a value",
+                     line=6, suspicious=[6])
+    best = max(unbound_accumulators(ctx), key=lambda c: c.prior)
+    scope: dict = {}
+    exec(compile(best.code, "c", "exec"), scope)  # noqa: S102
+    assert [scope["next_number"](), scope["next_number"]()] == [101, 102]
