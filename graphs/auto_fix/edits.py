@@ -245,6 +245,15 @@ def nodes_on_line(tree: ast.AST | None, line: int | None, kinds: tuple[type, ...
     return [n for n in ast.walk(tree) if isinstance(n, kinds) and getattr(n, "lineno", None) == line]
 
 
+def body_start(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> ast.stmt:
+    """The first statement of a body after its docstring (the docstring itself when it is all there is)."""
+    first = func.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str) \
+            and len(func.body) > 1:
+        return func.body[1]
+    return first
+
+
 def docstring_of(func: ast.AST | None) -> str:
     """The docstring of a function ("" for anything else or none)."""
     return (ast.get_docstring(func) or "") if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) else ""

@@ -14,6 +14,7 @@ import sys
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import (
     apply_edits,
+    body_start,
     docstring_of,
     enclosing_function,
     indent_of,
@@ -214,7 +215,7 @@ def unbound_accumulators(ctx: FixContext) -> list[Candidate]:
            for value, why, prior in options]
     if any(isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)
            for a in ctx.tree.body):
-        first = func.body[1] if ast.get_docstring(func) and len(func.body) > 1 else func.body[0]
+        first = body_start(func)
         out.append(Candidate(insert_lines(ctx.code, first.lineno, [f"{indent_of(ctx.lines[first.lineno - 1])}global "
                                                                    f"{name}"]), "template",
                              f"declared `global {name}`: the function updates the module-level `{name}`", 0.95))

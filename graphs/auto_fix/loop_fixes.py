@@ -13,7 +13,7 @@ import ast
 import copy
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit
+from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
 from graphs.auto_fix.propose_types import Proposer
 
 _SEARCH_METHODS = frozenset({"find", "index", "search", "match", "rfind"})
@@ -155,8 +155,7 @@ def none_base_cases(ctx: FixContext) -> list[Candidate]:
                     isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "get")
                 if not maybe_none:
                     continue
-                first = func.body[1] if isinstance(func.body[0], ast.Expr) and isinstance(
-                    func.body[0].value, ast.Constant) and len(func.body) > 1 else func.body[0]
+                first = body_start(func)
                 pad = indent_of(ctx.lines[first.lineno - 1])
                 for i, value in enumerate(_empty_results(func)):
                     code = insert_lines(ctx.code, first.lineno, [f"{pad}if {params[pos]} is None:",

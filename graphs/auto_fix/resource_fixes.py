@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, enclosing_function, indent_of, node_edit
+from graphs.auto_fix.edits import apply_edits, body_start, enclosing_function, indent_of, node_edit
 from graphs.auto_fix.propose_types import Proposer
 
 _COPY = {ast.List: "list", ast.Dict: "dict", ast.Set: "set"}
@@ -113,8 +113,7 @@ def copied_defaults(ctx: FixContext) -> list[Candidate]:
             kind = type(default)
             if kind not in _COPY:
                 continue
-            first = func.body[1] if isinstance(func.body[0], ast.Expr) and isinstance(
-                func.body[0].value, ast.Constant) and len(func.body) > 1 else func.body[0]
+            first = body_start(func)
             code = apply_edits(ctx.code, [node_edit(ctx.lines, default, "None")])
             if code is None:
                 continue

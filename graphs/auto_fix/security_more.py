@@ -8,7 +8,14 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, enclosing_function, indent_of, insert_lines, node_edit
+from graphs.auto_fix.edits import (
+    apply_edits,
+    body_start,
+    enclosing_function,
+    indent_of,
+    insert_lines,
+    node_edit,
+)
 from graphs.auto_fix.security_fixes import (
     ensure_import,
     flatten_add,
@@ -145,13 +152,6 @@ def _identifier_values(query: ast.expr) -> list[str]:
     return out
 
 
-def _body_start(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.stmt:
-    first = func.body[0]
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and len(func.body) > 1:
-        return func.body[1]
-    return first
-
-
 def sql_identifier_allowlists(ctx: FixContext) -> list[Candidate]:
     """A column/table name formatted into SQL can't be a bound parameter: check it against the module's
     allowlist (or require a plain identifier) before the query is built."""
@@ -169,7 +169,7 @@ def sql_identifier_allowlists(ctx: FixContext) -> list[Candidate]:
             continue
         params = {a.arg for a in func.args.args + func.args.kwonlyargs}
         for name in (n for n in _identifier_values(node.args[0]) if n in params):
-            first = _body_start(func)
+            first = body_start(func)
             pad = indent_of(ctx.lines[first.lineno - 1])
             checks = [(f"{name} not in {lst}", f"is not one of `{lst}`", 0.85) for lst in lists]
             checks.append((f"not str({name}).isidentifier()", "is not a plain identifier", 0.5))

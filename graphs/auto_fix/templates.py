@@ -8,6 +8,7 @@ import copy
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import (
     apply_edits,
+    body_start,
     enclosing_function,
     indent_of,
     insert_lines,
@@ -211,7 +212,8 @@ def _base_cases(func: ast.FunctionDef) -> list[tuple[str, str]]:
                     and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == p:
                 sliced = True
         if numeric:
-            cases += [(f"{p} <= 1", p), (f"{p} <= 0", "0"), (f"{p} <= 1", "1"), (f"{p} == 0", "1")]
+            cases += [(f"{p} <= 1", p), (f"{p} <= 0", "0"), (f"{p} <= 1", "1"), (f"{p} == 0", "1"),
+                      (f"{p} < 0", "0")]  # overshooting below zero (amount - coin) is a dead end
         if sliced:
             cases += [(f"not {p}", "0"), (f"not {p}", p), (f"len({p}) <= 1", p), (f"not {p}", "[]")]
     return cases
@@ -223,9 +225,7 @@ def base_cases(ctx: FixContext) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     for func in _recursive_functions(ctx.tree):
-        first = func.body[0]
-        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and len(func.body) > 1:
-            first = func.body[1]  # keep the docstring first
+        first = body_start(func)  # keep the docstring first
         pad = indent_of(ctx.lines[first.lineno - 1])
         for i, (cond, value) in enumerate(_base_cases(func)):
             code = insert_lines(ctx.code, first.lineno, [f"{pad}if {cond}:", f"{pad}    return {value}"])
@@ -322,7 +322,7 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
         args = func.args.args[len(func.args.args) - len(func.args.defaults):]
         for arg, default in zip(args, func.args.defaults, strict=True):
             if isinstance(default, ast.List | ast.Dict | ast.Set):
-                first = func.body[0]
+                first = body_start(func)
                 pad = indent_of(ctx.lines[first.lineno - 1])
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, default, "None")])
                 if code is None:
