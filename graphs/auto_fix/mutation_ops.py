@@ -6,6 +6,8 @@ import ast
 import copy
 from collections.abc import Callable
 
+from graphs.auto_fix.mutation_ops_more import more_mutations
+
 MakeMutation = Callable[..., object]  # mutations._mk(lines, node, new, operator, prior, why)
 
 
@@ -37,4 +39,4 @@ def extra_mutations(lines: list[str], node: ast.AST, mk: MakeMutation) -> list:
             left=ast.UnaryOp(op=ast.USub(), operand=copy.deepcopy(node.left)), op=ast.FloorDiv(),
             right=copy.deepcopy(node.right)))
         out.append(mk(lines, node, neg, "ceil_division", 0.35, "round up: a partial last group counts"))
-    return out
+    return out + more_mutations(lines, node, mk)

@@ -1,0 +1,69 @@
+"""Small edits of a regular expression's text, the slips behind many wrong-match bugs (used by
+`mutation_ops_more`)."""
+
+from __future__ import annotations
+
+import re
+
+
+def _scan(p: str) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+    """Regex structure: indexes of `*`/`+` quantifiers, (`[`, `]`) spans of classes, indexes of backslashes."""
+    quants, classes, escapes = [], [], []
+    i = 0
+    while i < len(p):
+        if p[i] == "\\":
+            escapes.append(i)
+            i += 2
+        elif p[i] == "[":
+            j = i + 1 + (p[i + 1:i + 2] == "^")
+            j += p[j:j + 1] == "]"
+            while j < len(p) and p[j] != "]":
+                j += 2 if p[j] == "\\" else 1
+            classes.append((i, j))
+            i = j + 1
+        else:
+            if p[i] in "*+" and i > 0 and p[i - 1] not in "*+?":
+                quants.append(i)
+            i += 1
+    return quants, classes, escapes
+
+
+def pattern_variants(p: str, func: str) -> list[tuple[str, float, str]]:
+    """Edited copies of regex `p` passed to `re.<func>`, as (pattern, prior, why), not yet compiled: anchors added or
+    removed, `*`↔`+`, greedy↔lazy, `\\d`↔`\\w`, `\\s`→`\\s+`, `-`/`.`/`_` added to a character class."""
+    out: list[tuple[str, float, str]] = []
+    quants, classes, escapes = _scan(p)
+    starts, ends = p.startswith(("^", r"\A")), (p.endswith("$") and not p.endswith("\\$")) or p.endswith(r"\Z")
+    body = f"(?:{p})" if "|" in p else p
+    if func in ("search", "compile", "match", "fullmatch"):
+        if starts:
+            out.append((p[1:] if p[0] == "^" else p[2:], 0.3, "not anchored at the start"))
+        elif func in ("search", "compile"):
+            out.append(("^" + body, 0.3, "anchored at the start"))
+        if ends:
+            out.append((p[:-1] if p.endswith("$") else p[:-2], 0.3, "not anchored at the end"))
+        elif func != "fullmatch":
+            out.append((body + "$", 0.35, "anchored at the end"))
+        if not starts and not ends and func in ("search", "compile"):
+            out.append(("^" + body + "$", 0.4, "must match the whole string"))
+    for i in quants[:3]:
+        lazy = p[i + 1:i + 2] == "?"
+        out.append((p[:i] + ("+" if p[i] == "*" else "*") + p[i + 1:], 0.4 if p[i] == "*" else 0.35,
+                    "at least one" if p[i] == "*" else "zero or more"))
+        if func != "fullmatch":
+            out.append((p[:i + 1] + p[i + 2:], 0.35, "greedy") if lazy else (p[:i + 1] + "?" + p[i + 1:], 0.3, "lazy"))
+    for start, end in classes[:2]:
+        if p[start + 1:start + 2] == "^":
+            continue
+        singles = re.sub(r"[^\\]-[^\]]", "", p[start + 1:end])  # ranges like `a-z` dropped
+        for ch, prior in (("-", 0.4), (".", 0.35), ("_", 0.3)):
+            if ch not in singles and not (ch == "_" and "\\w" in singles):
+                out.append((p[:end] + ch + p[end:], prior, f"class also accepts `{ch}`"))
+    for i in [e for e in escapes if p[e + 1:e + 2] in ("d", "w", "s")][:3]:
+        letter = p[i + 1]
+        if letter == "s":
+            if p[i + 2:i + 3] not in ("*", "+", "?", "{"):
+                out.append((p[:i + 2] + "+" + p[i + 2:], 0.35, "any run of whitespace"))
+        else:
+            out.append((p[:i + 1] + ("w" if letter == "d" else "d") + p[i + 2:], 0.3, "digit/word class swap"))
+    return out
