@@ -35,6 +35,7 @@ MAX_ROUNDS = 2
 MAX_FIXES = 5
 WORKERS = 2
 BATCH = 8  # candidates validated per sandbox process
+TIMEOUT_WEIGHT = 5  # patience spent by a candidate that timed out
 
 
 def emit(node: str, message: str) -> None:
@@ -53,13 +54,15 @@ def _budget_left(state: AutoFixState, deps: Deps) -> float:
 
 def _out_of_patience(state: AutoFixState, deps: Deps, results: list[Tested], in_flight: int = 0) -> bool:
     """True once `fix_patience` candidates were tried and none beat the original: most fixes come among the
-    first few dozen candidates, and a search without any progress rarely ends well. Counted in candidates, not
-    seconds, so the outcome does not depend on how loaded the machine is."""
+    first few dozen candidates, and a search without any progress rarely ends well. Counted in candidates (a
+    timed-out one counts TIMEOUT_WEIGHT times), not seconds, so the outcome does not depend on machine load."""
     tested = list(state.get("tested", [])) + results
     base = state.get("baseline_passed", 0)
     if any(t.validation.validated or t.validation.tests_passed > base for t in tested):
         return False
-    return len(tested) + in_flight >= deps.settings.fix_patience
+    # A candidate that ran into the timeout cost as much as several ordinary ones.
+    spent = sum(TIMEOUT_WEIGHT if t.validation.timed_out else 1 for t in tested)
+    return spent + in_flight >= deps.settings.fix_patience
 
 
 def _kb_errors() -> tuple[type[Exception], ...]:

@@ -33,7 +33,7 @@ class Settings:
       MO_SEMGREP_BIN     path of the semgrep binary (default: <repo>/.venv-semgrep/bin/semgrep)
       MO_FIX_BUDGET_S    auto-fix time budget in seconds (default 5)
       MO_FIX_PATIENCE    auto-fix gives up after testing this many candidates when none improved on the
-                         original (default 40; any progress keeps the search going up to the budget)
+                         original (default 32; any progress keeps the search going up to the budget)
       MO_SANDBOX_TIMEOUT_S / MO_SANDBOX_MEMORY_MB   limits for one sandboxed run (default 3 s, 512 MB)
     """
 
@@ -44,7 +44,7 @@ class Settings:
     embedding: str = "minilm"
     semgrep_bin: Path = DEFAULT_SEMGREP_BIN
     fix_budget_s: float = 5.0
-    fix_patience: int = 40
+    fix_patience: int = 32
     sandbox_timeout_s: float = 3.0
     sandbox_memory_mb: int = 512
 
@@ -62,7 +62,7 @@ class Settings:
             embedding=embedding,
             semgrep_bin=Path(env.get("MO_SEMGREP_BIN") or DEFAULT_SEMGREP_BIN),
             fix_budget_s=_float(env, "MO_FIX_BUDGET_S", 5.0),
-            fix_patience=int(_float(env, "MO_FIX_PATIENCE", 40)),
+            fix_patience=int(_float(env, "MO_FIX_PATIENCE", 32)),
             sandbox_timeout_s=_float(env, "MO_SANDBOX_TIMEOUT_S", 3.0),
             sandbox_memory_mb=int(_float(env, "MO_SANDBOX_MEMORY_MB", 512)),
         )

@@ -17,7 +17,7 @@ from server.metrics import ToolMetrics, percentile
 def test_settings_defaults_are_offline():
     s = Settings.from_env({})
     assert s.llm == "offline" and s.embedding == "minilm" and s.chroma_url is None and s.fix_budget_s == 5.0
-    assert s.fix_patience == 40
+    assert s.fix_patience == 32
 
 
 def test_settings_read_every_variable():
