@@ -8,6 +8,8 @@ import ast
 from graphs.auto_fix import call_fixes, lookup_fixes, none_fixes, syntax_fixes
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.propose import template_candidates
+from tests.auto_fix.snippets import run_snippet as _run
+from tests.auto_fix.snippets import working_codes as _working
 
 
 def _ctx(code: str, error_class: str, message: str, line: int | None = None) -> FixContext:
@@ -18,22 +20,8 @@ def _ctx(code: str, error_class: str, message: str, line: int | None = None) -> 
     return FixContext(code=code, tree=tree, error_class=error_class, message=message, line=line)
 
 
-def _run(code: str, name: str, *args):
-    scope: dict = {}
-    exec(compile(code, "solution.py", "exec"), scope)  # noqa: S102 - our own generated test input
-    return scope[name](*args)
 
 
-def _working(cands, name: str, args: tuple, expected) -> list[str]:
-    """Candidate codes whose `name(*args)` returns `expected` (errors count as not working)."""
-    ok = []
-    for cand in cands:
-        try:
-            if _run(cand.code, name, *args) == expected:
-                ok.append(cand.code)
-        except Exception:  # noqa: BLE001 - a candidate that raises simply does not work
-            continue
-    return ok
 
 
 def test_unexpected_keyword_is_renamed_to_the_closest_parameter_or_dropped():

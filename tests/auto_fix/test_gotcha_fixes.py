@@ -7,6 +7,8 @@ import ast
 from graphs.auto_fix import gotcha_fixes as gf
 from graphs.auto_fix import gotcha_fixes_more as gm
 from graphs.auto_fix.candidates import FixContext
+from tests.auto_fix.snippets import run_snippet as _run
+from tests.auto_fix.snippets import working_codes as _working
 
 
 def _ctx(code: str, error_class: str = "wrong_output", message: str = "", line: int | None = None,
@@ -15,21 +17,8 @@ def _ctx(code: str, error_class: str = "wrong_output", message: str = "", line: 
                       suspicious=suspicious or [], hints=hints)
 
 
-def _run(code: str, name: str, *args):
-    scope: dict = {}
-    exec(compile(code, "solution.py", "exec"), scope)  # noqa: S102 - our own generated test input
-    return scope[name](*args)
 
 
-def _working(cands, name: str, args: tuple, expected) -> list[str]:
-    ok = []
-    for cand in cands:
-        try:
-            if _run(cand.code, name, *args) == expected:
-                ok.append(cand.code)
-        except Exception:  # noqa: BLE001 - a candidate that raises simply does not work
-            continue
-    return ok
 
 
 # -- late-binding closures ---------------------------------------------------------------------------------------

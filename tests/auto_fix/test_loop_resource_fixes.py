@@ -16,6 +16,7 @@ from graphs.auto_fix.loop_fixes import (
     skipped_updates,
 )
 from graphs.auto_fix.resource_fixes import copied_defaults, inline_opens, locks_as_context
+from tests.auto_fix.snippets import run_snippet as _run
 
 
 def _ctx(code: str, error_class: str = "wrong_output", suspicious: list[int] | None = None,
@@ -24,10 +25,6 @@ def _ctx(code: str, error_class: str = "wrong_output", suspicious: list[int] | N
                       hints=hints)
 
 
-def _run(code: str, name: str, *args):
-    scope: dict = {}
-    exec(compile(code, "candidate", "exec"), scope)  # noqa: S102 - our own test snippets
-    return scope[name](*args)
 
 
 def test_continue_before_the_update_gets_the_update_repeated():
