@@ -44,6 +44,25 @@ def changed_lines(before: str, after: str) -> tuple[int, list[int]]:
     return size, touched
 
 
+def _is_import(line: str) -> bool:
+    """An import statement or a blank line."""
+    text = line.strip()
+    return not text or text.startswith("import ") or (text.startswith("from ") and " import " in text)
+
+
+def behaviour_size(before: str, after: str) -> int:
+    """Like `changed_lines` but not counting import lines or blank lines: adding `import hmac` to call
+    `hmac.compare_digest` is not a bigger change of behaviour than a one-token edit."""
+    sm = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    a, b = before.splitlines(), after.splitlines()
+    size = 0
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            size += sum(1 for line in a[i1:i2] if not _is_import(line))
+            size += sum(1 for line in b[j1:j2] if not _is_import(line))
+    return size
+
+
 def _signatures(code: str) -> dict[str, str]:
     try:
         tree = ast.parse(code)
@@ -109,7 +128,7 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     """
     v = t.validation
     ratio = v.tests_passed / v.tests_total if v.tests_total else 0.0
-    size, _ = changed_lines(original, t.candidate.code)
+    size = behaviour_size(original, t.candidate.code)
     prior = -STRATEGY_PRIOR.get(t.candidate.strategy, 0.5), -t.candidate.prior
     # Equal edit size: the likelier edit wins (weak tests accept many edits; the prior knows which bug is
     # common at that spot), then the simpler program (`x / n` over `x / n + 0`).

@@ -76,3 +76,12 @@ def test_confidence_is_high_only_when_validated():
     assert confidence(good, 3, tests_exist=True, size=2) < c_good
     assert confidence(partial, 1, tests_exist=True, size=2) <= 0.25
     assert confidence(untested, 1, tests_exist=False, size=2) < 0.5
+
+
+def test_added_imports_do_not_make_a_fix_look_bigger():
+    from graphs.auto_fix.ranking import behaviour_size
+
+    before = "def same(a, b):\n    return a == b\n"
+    with_import = "import hmac\n\n\ndef same(a, b):\n    return hmac.compare_digest(a, b)\n"
+    one_token = "def same(a, b):\n    return a != b\n"
+    assert behaviour_size(before, with_import) == behaviour_size(before, one_token) == 2

@@ -1,0 +1,141 @@
+"""Security repairs common in web code: timing-safe secret comparison (CWE-208), open redirects (CWE-601),
+shell command strings with quoted values (CWE-78) and pathlib paths kept inside their base (CWE-22)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit, statement_at
+from graphs.auto_fix.security_fixes import ensure_import, wanted_exception
+
+_SECRET = re.compile(r"(?i)sig|signature|digest|mac|hmac|token|secret|hash|api_?key|otp|nonce")
+_DIR = re.compile(r"(?i)root|dir|base|folder|path|storage|home|upload|static|media")
+_URL = re.compile(r"(?i)url|next|redirect|return_?to|target|dest|location|continue")
+# Programs whose command lines are commonly built as strings and handed to a shell.
+_SHELL_PROGRAMS = frozenset({
+    "tar", "zip", "unzip", "cp", "mv", "rm", "mkdir", "ls", "cat", "grep", "find", "rsync", "scp", "ssh", "git",
+    "curl", "wget", "ffmpeg", "convert", "gzip", "gunzip", "chmod", "chown", "ln", "du", "df", "ping", "docker",
+    "kubectl", "pg_dump", "mysqldump", "psql", "sh", "bash", "echo", "touch", "sed", "awk", "sort", "head", "tail",
+})
+
+
+def _name_of(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def constant_time_compares(ctx: FixContext) -> list[Candidate]:
+    """`expected == signature` leaks how many leading characters match: `hmac.compare_digest`."""
+    if ctx.tree is None:
+        return []
+    edits, lines = [], []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq | ast.NotEq)):
+            continue
+        left, right = node.left, node.comparators[0]
+        if isinstance(left, ast.Constant) or isinstance(right, ast.Constant):
+            continue
+        if not (_SECRET.search(_name_of(left)) or _SECRET.search(_name_of(right))):
+            continue
+        call = f"hmac.compare_digest({ast.unparse(left)}, {ast.unparse(right)})"
+        edits.append(node_edit(ctx.lines, node, call if isinstance(node.ops[0], ast.Eq) else f"not {call}"))
+        lines.append(node.lineno)
+    code = apply_edits(ctx.code, edits) if edits else None
+    if not code:
+        return []
+    return [Candidate(ensure_import(code, "hmac"), "template", f"line(s) {', '.join(map(str, lines))}: secrets "
+                      "compared with `hmac.compare_digest` (constant time; `==` leaks the matching prefix, CWE-208)",
+                      0.85)]
+
+
+def _redirect_checks(tree: ast.Module) -> list[tuple[ast.Call, str]]:
+    """`x.startswith("/")` on a redirect-like name: the only check standing between the user and an open redirect."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "startswith" \
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and node.args[0].value == "/" \
+                and _URL.search(_name_of(node.func.value)):
+            out.append((node, ast.unparse(node.func.value)))
+    return out
+
+
+def open_redirects(ctx: FixContext) -> list[Candidate]:
+    """A "local path" check by `startswith("/")` also lets `//evil.example` and `/\\evil.example` through (both are
+    read as another host): require a single leading slash, no backslash and no host."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for call, name in _redirect_checks(ctx.tree):
+        strict = (f"({name}.startswith('/') and not {name}.startswith('//') and '\\\\' not in {name} "
+                  f"and not urllib.parse.urlsplit({name}).netloc)")
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, strict)])
+        if code:
+            out.append(Candidate(ensure_import(code, "urllib.parse"), "template", f"line {call.lineno}: `{name}` "
+                                 "must be a same-site path: `//host` and backslashes are rejected (open redirect, "
+                                 "CWE-601)", 0.8))
+    return out
+
+
+def _command_fstring(node: ast.JoinedStr) -> bool:
+    first = node.values[0] if node.values else None
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) \
+        and first.value.split(" ", 1)[0] in _SHELL_PROGRAMS and " " in first.value
+
+
+def quoted_command_strings(ctx: FixContext) -> list[Candidate]:
+    """A shell command built as an f-string (`f"tar -czf {target} {src}"`): every interpolated value goes through
+    `shlex.quote`, so spaces, `;` or `$(...)` in it stay one argument."""
+    if ctx.tree is None:
+        return []
+    edits, lines = [], []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.JoinedStr) and _command_fstring(node)):
+            continue
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue) and part.format_spec is None and not (
+                    isinstance(part.value, ast.Call) and ast.unparse(part.value.func) == "shlex.quote"):
+                edits.append(node_edit(ctx.lines, part.value, f"shlex.quote(str({ast.unparse(part.value)}))"))
+                lines.append(node.lineno)
+    code = apply_edits(ctx.code, edits) if edits else None
+    if not code:
+        return []
+    return [Candidate(ensure_import(code, "shlex"), "template", f"line(s) {', '.join(map(str, sorted(set(lines))))}:"
+                      " values in the shell command are quoted with `shlex.quote` (command injection, CWE-78)", 0.8)]
+
+
+def pathlib_containment(ctx: FixContext) -> list[Candidate]:
+    """`target = root / name` with `name` from outside: resolve it and refuse anything outside `root`."""
+    if ctx.tree is None:
+        return []
+    if not re.search(r"\bpathlib\b|\bPath\b", ctx.code):
+        return []
+    exc = wanted_exception(ctx.hints, "PermissionError")
+    out: list[Candidate] = []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Div)
+                and isinstance(node.value.left, ast.Name) and not isinstance(node.value.right, ast.Constant)):
+            continue
+        stmt = statement_at(ctx.tree, node.lineno)
+        if stmt is not node:
+            continue
+        target, base = node.targets[0].id, node.value.left.id
+        if not _DIR.search(base):
+            continue
+        pad = indent_of(ctx.lines[node.lineno - 1])
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, node.value, f"({ast.unparse(node.value)}).resolve()")])
+        if code is None:
+            continue
+        code = insert_lines(code, (node.end_lineno or node.lineno) + 1, [
+            f"{pad}if not {target}.is_relative_to({base}.resolve()):",
+            f"{pad}    raise {exc}(f\"outside {{{base}}}: {{{target}}}\")"])
+        out.append(Candidate(code, "template", f"line {node.lineno}: `{target}` is resolved and must stay inside "
+                             f"`{base}` ({exc} otherwise; path traversal, CWE-22)", 0.75))
+    return out
+
+
+def web_security_candidates(ctx: FixContext) -> list[Candidate]:
+    """Every web-security template that applies."""
+    return (constant_time_compares(ctx) + open_redirects(ctx) + quoted_command_strings(ctx)
+            + pathlib_containment(ctx))
