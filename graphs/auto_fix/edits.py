@@ -198,14 +198,22 @@ def _imported_modules(tree: ast.Module) -> dict[str, str]:
     return out
 
 
-def _stdlib_attr(module: str, name: str) -> object | None:
+def stdlib_module(module: str) -> object | None:
+    """Import a standard-library module named by user code or an error message, inside the server process: only
+    the standard library, never modules with import-time side effects (printing to stdout, which is the MCP
+    stream in stdio mode, or opening windows/browsers). None when it is not allowed or not importable."""
     top = module.split(".")[0]
-    if top not in sys.stdlib_module_names or top in _UNSAFE_IMPORTS:
+    if not module or top not in sys.stdlib_module_names or top in _UNSAFE_IMPORTS:
         return None
     try:
-        return getattr(importlib.import_module(module), name, None)
+        return importlib.import_module(module)
     except ImportError:
         return None
+
+
+def _stdlib_attr(module: str, name: str) -> object | None:
+    found = stdlib_module(module)
+    return getattr(found, name, None) if found is not None else None
 
 
 def exception_ref(name: str, tree: ast.Module) -> str | None:

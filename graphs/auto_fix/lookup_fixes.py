@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import ast
 import difflib
-import importlib
 import re
-import sys
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import (
@@ -22,6 +20,7 @@ from graphs.auto_fix.edits import (
     last_assignment,
     node_edit,
     nodes_on_line,
+    stdlib_module,
 )
 from graphs.auto_fix.none_fixes import LIST_METHODS
 from graphs.auto_fix.propose_types import Proposer
@@ -30,8 +29,6 @@ _CANNOT_IMPORT = re.compile(r"cannot import name '(?P<name>\w+)' from '(?P<modul
 _UNBOUND = re.compile(r"local variable '(?P<name>\w+)' (?:where it is not associated|referenced before)")
 _HOMES = ("collections.abc", "typing", "os.path", "itertools", "functools", "collections", "dataclasses",
           "contextlib", "datetime")  # where a misplaced stdlib name usually lives
-_UNSAFE_IMPORTS = frozenset({"this", "antigravity", "idlelib", "tkinter", "turtle", "turtledemo", "__hello__",
-                             "__phello__"})
 _CATCH_ALL_KEYS = ("default", "other", "unknown", "*", "", None)
 _ONE_BASED = re.compile(r"1-based|start(?:s|ing)? (?:at|from) 1|first \w+ is 1|numbered from 1", re.IGNORECASE)
 _CYCLIC = re.compile(r"cycl|rotat|wrap|round.robin|repeat|ring|circular|turn|shift|week|day", re.IGNORECASE)
@@ -224,15 +221,6 @@ def unbound_accumulators(ctx: FixContext) -> list[Candidate]:
 
 # --- ImportError ------------------------------------------------------------------------------------------
 
-def _safe_import(module: str) -> object | None:
-    if module.split(".")[0] not in sys.stdlib_module_names or module.split(".")[0] in _UNSAFE_IMPORTS:
-        return None
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
 def import_names(ctx: FixContext) -> list[Candidate]:
     """`cannot import name X from M`: the closest name M really has, the stdlib module that has X, or drop an
     unused X."""
@@ -253,7 +241,7 @@ def import_names(ctx: FixContext) -> list[Candidate]:
         return f"from {mod} import " + ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in aliases)
 
     options: list[tuple[str, str, float, list]] = []
-    real = _safe_import(module)
+    real = stdlib_module(module)
     if real is not None:
         public = [n for n in dir(real) if not n.startswith("_")]
         close = [n for n in public if n.lower() == name.lower()]
@@ -265,7 +253,7 @@ def import_names(ctx: FixContext) -> list[Candidate]:
             options.append((text, f"`{module}` has no `{name}`; imported `{new}` (closest name)", 0.9 * 0.9 ** i,
                             renames))
     for other in (o for o in _HOMES if o != module):
-        if hasattr(_safe_import(other), name):
+        if hasattr(stdlib_module(other), name):
             moved = (line(module, rest) + "\n" + pad if rest else "") + line(other, [alias])
             options.append((moved, f"`{name}` lives in `{other}`, not `{module}`", 0.88, []))
             break

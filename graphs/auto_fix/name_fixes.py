@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
-import importlib
 import re
 import sys
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, indent_of, node_edit, replace_line, scope_names
+from graphs.auto_fix.edits import apply_edits, indent_of, node_edit, replace_line, scope_names, stdlib_module
 
 # Modules searched, in order, for a bare name such as `sqrt` or `defaultdict`.
 _MEMBER_MODULES = ("math", "collections", "itertools", "functools", "statistics", "os", "re", "json", "random",
@@ -46,9 +45,8 @@ def _with_import(code: str, tree: ast.Module, statement: str) -> str:
 def _stdlib_member(name: str) -> list[str]:
     found = []
     for mod in _MEMBER_MODULES:
-        try:
-            module = importlib.import_module(mod)
-        except ImportError:
+        module = stdlib_module(mod)
+        if module is None:
             continue
         exported = getattr(module, "__all__", None)
         # A module's own members only: `statistics` uses math.sqrt but does not export it.
@@ -117,10 +115,8 @@ def wrong_attributes(ctx: FixContext) -> list[Candidate]:
         return []
     attr = m["attr"]
     if m["module"]:
-        try:
-            known = set(dir(importlib.import_module(m["module"])))
-        except ImportError:
-            known = set()
+        module = stdlib_module(m["module"])  # the name comes from the error text: stdlib only, no side effects
+        known = set(dir(module)) if module is not None else set()
     elif m["type"] in _BUILTIN_TYPES:
         known = set(dir(_BUILTIN_TYPES[m["type"]]))
     else:

@@ -145,3 +145,12 @@ def test_flow_fixes_missing_return_none_call_and_extreme_seed():
     assert _run(guarded, "(twice('3'), twice('x'))") == (6, None)
     mx = "def top(xs):\n    best = 0\n    for x in xs:\n        if x > best:\n            best = x\n    return best\n"
     assert any(_run(c.code, "top([-3, -1])") == -1 for c in flow_fixes.extreme_seeds(_ctx(mx, "wrong_output")))
+
+
+def test_module_names_from_error_text_are_only_imported_from_the_safe_stdlib(capsys):
+    from graphs.auto_fix.edits import stdlib_module
+
+    assert stdlib_module("json") is not None and stdlib_module("os.path") is not None
+    for name in ("this", "antigravity", "chromadb", "numpy", "", "not_a_module_xyz"):
+        assert stdlib_module(name) is None
+    assert capsys.readouterr().out == ""  # `import this` would have printed the Zen to stdout (the MCP stream)
