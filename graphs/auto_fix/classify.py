@@ -6,8 +6,10 @@ import re
 
 from graphs.auto_fix.schema import ErrorClass
 
-_HANG_TEXT = re.compile(r"timed? ?out|timeout|\bhangs?\b|hanging|infinite loop|never (?:ends|terminates|returns)|"
-                        r"runs? forever|does not terminate|doesn't terminate|stuck", re.IGNORECASE)
+_HANG_TEXT = re.compile(r"timed? ?out|timeout|\bhangs?\b|hanging|infinite loop|"
+                        r"never (?:ends|terminates|returns|finish(?:es)?|completes?|stops|exits)|"
+                        r"(?:runs?|spins?|loops?|waits?|blocks?) forever|does not terminate|doesn't terminate|stuck|"
+                        r"\bfreez(?:es|ing)\b|100 ?% cpu|killed after|watchdog", re.IGNORECASE)
 _WRONG_TEXT = re.compile(r"\bexpected\b|\bwrong\b|\bincorrect\b|should (?:be|return)|\bbut got\b|returns? \S+ "
                          r"instead", re.IGNORECASE)
 # pytest.raises/pytest.warns saw nothing raised: the code swallowed or never detected the error (wrong behaviour).

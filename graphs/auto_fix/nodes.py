@@ -197,7 +197,10 @@ def test_fixes(state: AutoFixState, deps: Deps) -> dict:
             patience_out = _out_of_patience(state, deps, results, sum(len(b) for b in running.values()))
             while pending and len(running) < WORKERS and not (enough or patience_out) \
                     and _budget_left(state, deps) > 0:
-                size = 1 if pending[0].strategy == "retrieved_fix" else _batch_size(len(pending), len(order))
+                # One per sandbox call when candidates may hang (a batch runs its candidates one after another,
+                # so each hanging one would hold back the rest), and for a past fix worth trying alone.
+                alone = pending[0].strategy == "retrieved_fix" or state["analysis"].error_class == "hang"
+                size = 1 if alone else _batch_size(len(pending), len(order))
                 if validated:
                     size = max(1, min(size, MORE_AFTER_FIRST - since_first))
                 batch, pending = pending[:size], pending[size:]

@@ -61,3 +61,17 @@ def test_expected_exception_that_never_came_is_wrong_output(exc, message, text):
 def test_did_not_raise_does_not_hide_a_real_exception_or_a_timeout():
     assert classify_error("KeyError", "'port'", "earlier run: DID NOT RAISE KeyError") == "key_error"
     assert classify_error(None, "DID NOT RAISE ValueError", timed_out=True) == "hang"
+
+
+@pytest.mark.parametrize("text", [
+    "The nightly export never finishes; the job is killed after 30 minutes",
+    "The UI freezes as soon as I paste a long address",
+    "worker at 100% CPU, restarted by the watchdog",
+    "the importer spins forever on an empty file",
+])
+def test_hang_reports_in_plain_words_are_hangs(text):
+    assert classify_error(None, "", text) == "hang"
+
+
+def test_frozen_dataclass_text_is_not_a_hang():
+    assert classify_error(None, "", "cannot assign to a frozen dataclass field") != "hang"
