@@ -1,9 +1,7 @@
-"""Resources held past their use and state shared between calls.
+"""Resources held past their use: locks and files released even when the code in between raises.
 
 - `lock.acquire()` … `lock.release()` leaves the lock held when anything in between raises: `with lock:`.
 - `csv.reader(open(path))` never closes the file: open it in a `with` block around the statements that use it.
-- `def f(items=[])` shares one list between calls, and `self.items = items` aliases the caller's object: take a
-  fresh copy (`items = list(items or [])`) so neither the default nor the caller's data is mutated.
 """
 
 from __future__ import annotations
@@ -11,11 +9,8 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, body_start, enclosing_function, indent_of, node_edit
+from graphs.auto_fix.edits import apply_edits, enclosing_function, indent_of, node_edit
 from graphs.auto_fix.propose_types import Proposer
-
-_COPY = {ast.List: "list", ast.Dict: "dict", ast.Set: "set"}
-_EMPTY = {ast.List: "[]", ast.Dict: "{}", ast.Set: "set()"}
 
 
 def _reindent(lines: list[str], start: int, end: int, extra: str = "    ") -> list[str]:
@@ -101,35 +96,10 @@ def inline_opens(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-def copied_defaults(ctx: FixContext) -> list[Candidate]:
-    """`def f(x=[])`: default None and a fresh copy at the top (`x = list(x or [])`), which also stops the
-    function from mutating or aliasing the caller's object."""
-    if ctx.tree is None:
-        return []
-    out: list[Candidate] = []
-    for func in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.FunctionDef)):
-        args = func.args.args[len(func.args.args) - len(func.args.defaults):]
-        for arg, default in zip(args, func.args.defaults, strict=True):
-            kind = type(default)
-            if kind not in _COPY:
-                continue
-            first = body_start(func)
-            code = apply_edits(ctx.code, [node_edit(ctx.lines, default, "None")])
-            if code is None:
-                continue
-            rows = code.splitlines()
-            pad = indent_of(rows[first.lineno - 1])
-            rows.insert(first.lineno - 1, f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or {_EMPTY[kind]})")
-            out.append(Candidate("\n".join(rows) + "\n", "template", f"line {func.lineno}: default `{arg.arg}` → "
-                                 f"None and a fresh copy per call (the mutable default was shared between calls "
-                                 f"and the caller's object was changed in place)", 0.6))
-    return out
-
-
 PROPOSERS: dict[str, list[Proposer]] = {
     "hang": [locks_as_context],
-    "wrong_output": [locks_as_context, inline_opens, copied_defaults],
-    "assertion_error": [locks_as_context, inline_opens, copied_defaults],
-    "unknown": [inline_opens, copied_defaults],
+    "wrong_output": [locks_as_context, inline_opens],
+    "assertion_error": [locks_as_context, inline_opens],
+    "unknown": [inline_opens],
     "other_exception": [locks_as_context, inline_opens],
 }

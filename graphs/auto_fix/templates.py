@@ -313,8 +313,13 @@ def iteration_copies(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_COPY = {ast.List: "list", ast.Dict: "dict", ast.Set: "set"}
+_EMPTY = {ast.List: "[]", ast.Dict: "{}", ast.Set: "set()"}
+
+
 def mutable_defaults(ctx: FixContext) -> list[Candidate]:
-    """`def f(x=[])` → `def f(x=None)` plus `if x is None: x = []` at the top of the body."""
+    """`def f(x=[])` → `def f(x=None)` plus either `if x is None: x = []` or a fresh copy `x = list(x or [])` at
+    the top of the body (the copy also stops the function from changing or aliasing the caller's object)."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
@@ -327,8 +332,14 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, default, "None")])
                 if code is None:
                     continue
-                code = insert_lines(code, first.lineno, [f"{pad}if {arg.arg} is None:",
-                                                         f"{pad}    {arg.arg} = {ast.unparse(default)}"])
-                out.append(Candidate(code, "template", f"line {func.lineno}: default `{arg.arg}` → None, created "
+                fresh = insert_lines(code, first.lineno, [f"{pad}if {arg.arg} is None:",
+                                                          f"{pad}    {arg.arg} = {ast.unparse(default)}"])
+                out.append(Candidate(fresh, "template", f"line {func.lineno}: default `{arg.arg}` → None, created "
                                      "fresh per call (a mutable default is shared between calls)", 0.55))
+                kind = type(default)
+                copied = insert_lines(code, first.lineno, [f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or "
+                                                           f"{_EMPTY[kind]})"])
+                out.append(Candidate(copied, "template", f"line {func.lineno}: default `{arg.arg}` → None and a "
+                                     "fresh copy per call (the mutable default was shared between calls and the "
+                                     "caller's object was changed in place)", 0.6))
     return out

@@ -15,7 +15,8 @@ from graphs.auto_fix.loop_fixes import (
     repeated_searches,
     skipped_updates,
 )
-from graphs.auto_fix.resource_fixes import copied_defaults, inline_opens, locks_as_context
+from graphs.auto_fix.resource_fixes import inline_opens, locks_as_context
+from graphs.auto_fix.templates import mutable_defaults
 from tests.auto_fix.snippets import run_snippet as _run
 
 
@@ -113,7 +114,7 @@ def test_inline_open_is_closed(tmp_path):
 
 def test_mutable_default_gets_a_fresh_copy_that_spares_the_caller():
     code = "def with_admin(users=[]):\n    users.append('admin')\n    return users\n"
-    fixed = copied_defaults(_ctx(code))[0].code
+    fixed = next(c.code for c in mutable_defaults(_ctx(code)) if "list(users or [])" in c.code)
     mine = ["bo"]
     assert _run(fixed, "with_admin", mine) == ["bo", "admin"] and mine == ["bo"]
     assert _run(fixed, "with_admin") == ["admin"]
