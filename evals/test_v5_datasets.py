@@ -1,0 +1,158 @@
+"""v5 held-out fixes dataset: verified loading, well-formed, varied, and every case a real, reproducible bug."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from evals.datasets import REQUIRED_FIELDS, dataset_dir, load_cases, verify_dataset
+from evals.execution import run_case_tests
+
+VERSION = "v5"
+MINIMUM_CASES = 60
+# Crash kind -> the exception the buggy code must end with.
+CRASHING_KINDS = {"type_error": "TypeError", "key_error": "KeyError", "attribute_error": "AttributeError",
+                  "index_error": "IndexError", "value_error": "ValueError", "zero_division": "ZeroDivisionError",
+                  "unbound_local": "UnboundLocalError", "recursion_error": "RecursionError",
+                  "name_error": "NameError", "runtime_error": "RuntimeError", "import_error": "ImportError"}
+HANG_KINDS = {"hang"}
+SECURITY_KINDS = {"security"}
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[dict]:
+    return load_cases("fixes", VERSION)
+
+
+def test_v5_loads_with_matching_hash_and_count(cases):
+    manifest = verify_dataset("fixes", VERSION)
+    assert manifest["version"] == VERSION
+    assert manifest["case_count"] == len(cases) >= MINIMUM_CASES
+
+
+def test_v5_ids_are_unique_and_fields_are_filled(cases):
+    ids = [c["id"] for c in cases]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"fix5-\d{3}", i) for i in ids), ids
+    for case in cases:
+        empty = [f for f in REQUIRED_FIELDS["fixes"] if case[f] in ("", None, [])]
+        assert not empty, f"{case['id']}: empty fields {empty}"
+        assert re.fullmatch(r"[a-z]+(_[a-z]+)*", case["kind"]), case["id"]
+
+
+def test_v5_reuses_no_earlier_case(cases):
+    for old in ("v1", "v2", "v3", "v4"):
+        earlier = load_cases("fixes", old)
+        earlier_code = {e["code"] for e in earlier} | {e["reference_fix"] for e in earlier}
+        reused = [c["id"] for c in cases if c["code"] in earlier_code or c["reference_fix"] in earlier_code]
+        assert not reused, (old, reused)
+        assert not {c["id"] for c in cases} & {e["id"] for e in earlier}, old
+
+
+def test_fix_cases_are_small_modules_with_few_visible_and_some_hidden_tests(cases):
+    for case in cases:
+        lines = len(case["code"].splitlines())
+        visible = len(re.findall(r"^def test_", case["tests"], flags=re.M))
+        hidden = len(re.findall(r"^def test_", case["hidden_tests"], flags=re.M))
+        assert 5 <= lines <= 40 and 1 <= visible <= 3 and 2 <= hidden <= 4, (case["id"], lines, visible, hidden)
+        assert case["code"] != case["reference_fix"], case["id"]
+
+
+def test_each_bug_is_a_one_to_three_line_edit_of_its_reference(cases):
+    for case in cases:
+        diff = list(difflib.ndiff(case["reference_fix"].splitlines(), case["code"].splitlines()))
+        removed = sum(line.startswith("- ") for line in diff)
+        added = sum(line.startswith("+ ") for line in diff)
+        assert 1 <= max(removed, added) <= 3, (case["id"], removed, added)
+
+
+def test_tests_that_use_pytest_import_it_themselves(cases):
+    for case in cases:
+        for field in ("tests", "hidden_tests"):
+            if "pytest." in case[field]:
+                assert "import pytest" in case[field], (case["id"], field)
+
+
+def test_fix_cases_span_many_kinds_none_dominating(cases):
+    counts = Counter(c["kind"] for c in cases)
+    assert len(counts) >= 20, counts
+    assert max(counts.values()) <= 6, counts
+
+
+def test_mix_of_crashes_hangs_wrong_output_and_security(cases):
+    total = len(cases)
+    crashes = sum(c["kind"] in CRASHING_KINDS for c in cases)
+    hangs = sum(c["kind"] in HANG_KINDS for c in cases)
+    security = sum(c["kind"] in SECURITY_KINDS for c in cases)
+    wrong = total - crashes - hangs - security
+    assert 0.35 <= crashes / total <= 0.55, crashes
+    assert 0.07 <= hangs / total <= 0.15, hangs
+    assert 0.07 <= security / total <= 0.15, security
+    assert 0.25 <= wrong / total <= 0.45, wrong
+
+
+def test_security_cases_name_a_cwe_and_cover_several(cases):
+    security = [c for c in cases if c["kind"] in SECURITY_KINDS]
+    assert all(re.fullmatch(r"CWE-\d+", str(c.get("cwe", ""))) for c in security)
+    assert len({c["cwe"] for c in security}) >= 4
+    assert not [c["id"] for c in cases if "cwe" in c and c["kind"] not in SECURITY_KINDS]
+
+
+def test_crash_cases_carry_a_real_traceback(cases):
+    for case in cases:
+        if case["kind"] in CRASHING_KINDS:
+            message = case["error_message"]
+            assert message.startswith("Traceback (most recent call last):"), case["id"]
+            assert 'File "solution.py"' in message, case["id"]
+            assert re.search(r"^\w*(Error|Exception)\b", message, flags=re.M), case["id"]
+            final = [line for line in message.splitlines() if line.strip()][-1]
+            assert final.startswith(CRASHING_KINDS[case["kind"]] + ":"), (case["id"], final)
+
+
+def test_wrong_output_and_hang_cases_carry_test_output(cases):
+    for case in cases:
+        message = case["error_message"]
+        timed_out = re.fullmatch(r"(test_\w+ timed out after \d+ s\n)+", message) is not None
+        if case["kind"] in HANG_KINDS:
+            assert timed_out, case["id"]
+            named = re.findall(r"^(test_\w+) timed out", message, flags=re.M)
+            assert set(named) <= set(re.findall(r"^def (test_\w+)", case["tests"], flags=re.M)), case["id"]
+        elif case["kind"] not in CRASHING_KINDS:
+            assert "test_solution.py" in message and "FAILED" in message, case["id"]
+
+
+def test_error_messages_leak_no_temporary_paths(cases):
+    leaking = [c["id"] for c in cases if re.search(r"/tmp/|mo-eval-|v5-\w{8}|site-packages|/usr/|/home/|/root/", c["error_message"])]
+    assert not leaking, leaking
+
+
+def test_v5_cases_file_is_one_json_object_per_line():
+    lines = (dataset_dir("fixes", VERSION) / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    assert all(isinstance(json.loads(line), dict) for line in lines if line.strip())
+
+
+@pytest.mark.slow
+def test_every_v5_reference_fix_passes_and_every_buggy_code_fails(cases, eval_settings):
+    def check(case):
+        everything = case["tests"] + "\n\n" + case["hidden_tests"]
+        return (case, run_case_tests(case["reference_fix"], everything, eval_settings),
+                run_case_tests(case["code"], case["tests"], eval_settings),
+                run_case_tests(case["code"], everything, eval_settings))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(check, cases))
+    broken_references = [(c["id"], ref.detail) for c, ref, _, _ in results if not ref.all_passed]
+    visible_not_failing = [c["id"] for c, _, visible, _ in results if visible.all_passed]
+    unbroken_bugs = [c["id"] for c, _, _, bug in results if bug.all_passed]
+    hangs_not_hanging = [c["id"] for c, _, visible, _ in results if c["kind"] in HANG_KINDS and not visible.timed_out]
+    others_hanging = [c["id"] for c, _, visible, _ in results if c["kind"] not in HANG_KINDS and visible.timed_out]
+    assert not broken_references, broken_references
+    assert not visible_not_failing, f"buggy code passes its visible tests: {visible_not_failing}"
+    assert not unbroken_bugs, f"buggy code passes every test: {unbroken_bugs}"
+    assert not hangs_not_hanging, f"hang cases that do not time out: {hangs_not_hanging}"
+    assert not others_hanging, f"non-hang cases that time out: {others_hanging}"
