@@ -11,6 +11,7 @@ from typing import Any
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.classify import classify_error
+from graphs.auto_fix.dataflow import data_sources, return_slice
 from graphs.auto_fix.doctests import context_tests, doctest_tests, prose_tests
 from graphs.auto_fix.edits import enclosing_function
 from graphs.auto_fix.localize import ochiai, rank_lines
@@ -177,7 +178,8 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
     line = parsed.line if in_code else None
     if line is None and parsed.exception_type:
         line = _line_from_message(tree, parsed.message)
-    suspicious = rank_lines(scores, line)
+    sources = data_sources(tree, line) if tree is not None and line else []
+    suspicious = rank_lines(scores, line, sources=sources, relevant=return_slice(tree) if tree is not None else None)
     if error_class == "hang" and not suspicious:
         suspicious = _loop_lines(tree)
     if error_class == "static_finding":

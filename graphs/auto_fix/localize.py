@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 
 def ochiai(coverage: Mapping[str, set[int] | list[int]], passed: Mapping[str, bool]) -> dict[int, float]:
@@ -33,12 +33,20 @@ def rank_lines(
     error_line: int | None = None,
     *,
     limit: int = 10,
+    sources: Sequence[int] = (),
+    relevant: Collection[int] | None = None,
 ) -> list[int]:
-    """Most suspicious lines first; the traceback line leads, ties prefer later lines (closer to the failure)."""
+    """Most suspicious lines first. The traceback line leads, then `sources` (where the values it uses were
+    computed); among equal scores, lines that can influence a result (`relevant`) come first, then later lines
+    (closer to the failure)."""
     combined = {line: s for line, s in scores.items() if s > 0}
+    top = max(combined.values(), default=0.0)
     if error_line is not None:
-        combined[error_line] = max(combined.values(), default=0.0) + 1.0
-    ordered = sorted(combined, key=lambda ln: (-combined[ln], -ln))
+        for i, line in enumerate(sources):
+            combined[line] = top + 0.5 - 0.01 * i
+        combined[error_line] = top + 1.0
+    keep = set(relevant) if relevant is not None else set(combined)
+    ordered = sorted(combined, key=lambda ln: (-combined[ln], ln not in keep, -ln))
     return ordered[:limit]
 
 

@@ -31,3 +31,9 @@ def test_rank_lines_puts_traceback_line_first_and_breaks_ties_late_first():
 def test_line_weights_decay():
     w = line_weights([9, 4, 1])
     assert w[9] == 1.0 and w[4] < w[9] and w[1] < w[4]
+
+
+def test_rank_lines_puts_data_sources_after_the_traceback_line_and_relevant_lines_first_among_ties():
+    scores = {3: 1.0, 4: 1.0, 5: 1.0, 6: 1.0}
+    assert rank_lines(scores, error_line=6, sources=[3]) == [6, 3, 5, 4]
+    assert rank_lines(scores, relevant={3, 4}) == [4, 3, 6, 5]
