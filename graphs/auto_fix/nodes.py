@@ -257,15 +257,38 @@ def _scan_findings(state: AutoFixState, deps: Deps, finalists: list[Tested]) -> 
     for t, found in zip(finalists, per_code, strict=True):
         new = sum(1 for f in found if (f.tool, f.rule_id) not in before_keys)
         v = t.validation.model_copy(update={"findings_before": len(before), "findings_after": len(found)})
-        out.append(Tested(t.candidate, v, new))
+        out.append(Tested(t.candidate, v, new, t.behaviour))
     return out
 
 
+def _probe_behaviour(state: AutoFixState, deps: Deps, finalists: list[Tested]) -> list[Tested]:
+    """When several fixes pass the tests, run them and the original on amplified tests (see behaviour.py)."""
+    from graphs.auto_fix.behaviour import probe_fixes
+
+    validated = [t for t in finalists if t.validation.validated]
+    if len(validated) < 2:
+        return finalists
+    found = probe_fixes(state["code"], [t.candidate.code for t in validated], state.get("effective_tests", ""),
+                        timeout_s=state.get("candidate_timeout_s", 2.0),
+                        memory_mb=deps.settings.sandbox_memory_mb, deadline_s=max(_budget_left(state, deps), 1.0))
+    if found is None:
+        return finalists
+    by_id = {id(t): b for t, b in zip(validated, found, strict=True)}
+    emit("rank_fixes", f"compared {len(validated)} fixes on amplified tests")
+    return [replace(t, behaviour=by_id.get(id(t))) for t in finalists]
+
+
 def rank_fixes(state: AutoFixState, deps: Deps) -> dict:
-    """Scan the finalists once (batched), rank them, and turn them into output Fix objects."""
+    """Scan the finalists once (batched), compare validated ones on amplified tests, rank them, and turn them
+    into output Fix objects."""
     code, a = state["code"], state["analysis"]
     tests_exist = bool(state.get("effective_tests"))
-    finalists = _scan_findings(state, deps, _finalists(state))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the semgrep scan overlaps the probe run
+        scanned = pool.submit(_scan_findings, state, deps, _finalists(state))
+        probed = _probe_behaviour(state, deps, _finalists(state)) if tests_exist else []
+        finalists = scanned.result()
+    behaviour = {t.candidate.code: t.behaviour for t in probed}
+    finalists = [replace(t, behaviour=behaviour.get(t.candidate.code)) for t in finalists]
     if a.error_class == "static_finding" and not tests_exist:
         finalists = [t for t in finalists if t.validation.findings_after < t.validation.findings_before]
     finalists.sort(key=lambda t: rank_key(t, code, tests_exist))

@@ -7,6 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from graphs.auto_fix.behaviour import Behaviour
 from graphs.auto_fix.candidates import Candidate
 from graphs.auto_fix.schema import Risk, RiskLevel, Validation
 
@@ -25,6 +26,7 @@ class Tested:
     candidate: Candidate
     validation: Validation
     new_findings: int = 0
+    behaviour: Behaviour | None = None  # on amplified tests, when several fixes pass the tests
 
 
 def unified_diff(before: str, after: str) -> str:
@@ -133,9 +135,11 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     # Equal edit size: the likelier edit wins (weak tests accept many edits; the prior knows which bug is
     # common at that spot), then the simpler program (`x / n` over `x / n + 0`).
     order = (size, *prior, ast_size(t.candidate.code)) if tests_exist else (*prior[::-1], size)
-    # When the tests cannot tell fixes apart, dropping code is the likelier way to overfit them.
+    # When the tests cannot tell fixes apart, dropping code is the likelier way to overfit them; so is a fix
+    # that still crashes on nearby inputs, or changes more of the original's behaviour than another.
+    b = t.behaviour or Behaviour()
     return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after,
-            t.candidate.destructive, *order)
+            t.candidate.destructive, b.crashes, b.changed, *order)
 
 
 def confidence(t: Tested, rank: int, *, tests_exist: bool, size: int) -> float:

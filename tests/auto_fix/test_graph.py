@@ -85,3 +85,21 @@ def test_search_without_progress_stops_after_the_patience_and_says_so(deps):
     assert out.fixes == []
     assert 4 <= out.candidates_tried <= 4 + 8  # batches already started may finish
     assert any("MO_FIX_PATIENCE=4" in note for note in out.notes)
+
+
+def test_rank_prefers_the_fix_that_changes_least_on_amplified_inputs(deps):
+    from graphs.auto_fix.graph import run_auto_fix
+
+    # Both "reverse=False" and a two-pass sort pass the tie-break test; only the first also turns the points
+    # order upside down, which the amplified probes (other points, other names) show.
+    code = ('def leaderboard(players):\n    """Most points first; equal points in name order."""\n'
+            '    return sorted(players, key=lambda p: (p["points"], p["name"]), reverse=True)\n')
+    tests = ('def test_equal_points_by_name():\n    players = [{"name": "cy", "points": 3}, {"name": "al", '
+             '"points": 3}]\n    assert [p["name"] for p in leaderboard(players)] == ["al", "cy"]\n')
+    out = run_auto_fix(deps, AutoFixInput(code=code, tests=tests))
+    assert len([f for f in out.fixes if f.validation.validated]) >= 2
+    best = out.fixes[0].fixed_code
+    scope: dict = {}
+    exec(compile(best, "solution.py", "exec"), scope)  # noqa: S102 - the engine's fix of our own example
+    players = [{"name": "bo", "points": 1}, {"name": "cy", "points": 5}, {"name": "al", "points": 5}]
+    assert [p["name"] for p in scope["leaderboard"](players)] == ["al", "cy", "bo"]
