@@ -53,14 +53,15 @@ def _imports(lines: list[str]) -> tuple[bool, set[str]]:
     return math, from_re
 
 
-def _func(lines: list[str], node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+def function_at(lines: list[str], node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function enclosing `node` in the module made of `lines` (parsed once per text)."""
     tree = _module("\n".join(lines))
     return enclosing_function(tree, getattr(node, "lineno", None)) if tree is not None else None
 
 
 def _kind(lines: list[str], node: ast.AST, expr: ast.expr) -> str | None:
     """"seq" or "map" when `expr` is a name the enclosing function binds to a sequence or mapping, else None."""
-    func = _func(lines, node)
+    func = function_at(lines, node)
     if not isinstance(expr, ast.Name) or func is None:
         return None
     for n in ast.walk(func):
@@ -295,7 +296,7 @@ def _access(lines: list[str], node: ast.AST) -> list[Variant]:
         if name == "get" and len(node.args) == 1 and not node.keywords:
             out.append((0.25, "missing key raises", node, ast.Subscript(value=node.func.value, slice=node.args[0])))
         elif name == "get" and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
-            default, func = node.args[1].value, _func(lines, node)
+            default, func = node.args[1].value, function_at(lines, node)
             keys = {id(c.args[0]) for c in ast.walk(func or node) if isinstance(c, ast.Call) and c.args}
             seen = sorted((c.lineno, c.col_offset, c.value) for c in ast.walk(func or node)
                           if isinstance(c, ast.Constant) and id(c) not in keys and type(c.value) is type(default))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from graphs.auto_fix.mutation_ops_more import more_mutations
-from graphs.auto_fix.mutations import Mutation, _mk, apply_mutation
+from graphs.auto_fix.mutations import Mutation, _mk, apply_mutation, mutations_for_lines
 
 
 def _mutations(code: str, line: int) -> list[Mutation]:
@@ -224,3 +224,33 @@ def test_priors_are_speculative_and_per_node_counts_small() -> None:
         muts = more_mutations(lines, node, _mk)
         assert len(muts) <= 12
         assert all(0.2 <= m.prior <= 0.5 for m in muts)
+
+
+def test_loop_value_replaces_a_second_lookup_of_the_loop_key():
+    code = ("def fill_defaults(config, defaults):\n    for key, default in defaults.items():\n"
+            "        if key not in config:\n            config[key] = config.get(key)\n    return config\n")
+    muts = [m for m in mutations_for_lines(code, [4], limit=200) if m.operator == "loop_value"]
+    assert len(muts) == 1
+    fixed = apply_mutation(code, muts[0])
+    assert "config[key] = default" in fixed
+    scope: dict = {}
+    exec(compile(fixed, "solution.py", "exec"), scope)  # noqa: S102 - our own example
+    assert scope["fill_defaults"]({"a": 1}, {"a": 0, "b": 2}) == {"a": 1, "b": 2}
+    # a lookup that already uses the loop value, or a key that is not the loop's, is left alone
+    other = code.replace("config.get(key)", "config.get(default)")
+    assert not [m for m in mutations_for_lines(other, [4], limit=200) if m.operator == "loop_value"]
+
+
+def test_two_pass_sort_puts_the_last_key_parts_in_the_other_direction():
+    code = ("def leaderboard(players):\n    return sorted(players, key=lambda p: (p['points'], p['name']), "
+            "reverse=True)\n")
+    muts = [m for m in mutations_for_lines(code, [2], limit=200) if m.operator == "two_pass_sort"]
+    assert len(muts) == 1
+    scope: dict = {}
+    exec(compile(apply_mutation(code, muts[0]), "solution.py", "exec"), scope)  # noqa: S102 - our own example
+    players = [{"points": 3, "name": "cy"}, {"points": 5, "name": "bo"}, {"points": 3, "name": "al"}]
+    assert [p["name"] for p in scope["leaderboard"](players)] == ["bo", "al", "cy"]
+    three = code.replace("(p['points'], p['name'])", "(p['points'], p['day'], p['name'])")
+    assert len([m for m in mutations_for_lines(three, [2], limit=200) if m.operator == "two_pass_sort"]) == 2
+    single = code.replace("(p['points'], p['name'])", "p['points']")
+    assert not [m for m in mutations_for_lines(single, [2], limit=200) if m.operator == "two_pass_sort"]
