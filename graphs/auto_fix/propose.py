@@ -52,6 +52,7 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.effect_fixes", "graphs.auto_fix.loop_fixes", "graphs.auto_fix.constant_fixes",
     "graphs.auto_fix.value_fixes", "graphs.auto_fix.exception_fixes", "graphs.auto_fix.resource_fixes",
     "graphs.auto_fix.call_fixes", "graphs.auto_fix.gotcha_fixes", "graphs.auto_fix.state_fixes",
+    "graphs.auto_fix.text_bytes",
 )
 
 

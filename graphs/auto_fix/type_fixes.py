@@ -7,6 +7,7 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit
 
 _TAKES = re.compile(r"(?P<func>\w+)\(\) takes (?:from \d+ to )?(?P<want>\d+) positional arguments? but "
@@ -76,6 +77,21 @@ def _on_line(ctx: FixContext) -> list[ast.AST]:
                                                          getattr(getattr(n, "iter", None), "lineno", None))]
 
 
+def _floor_at_source(ctx: FixContext, index: ast.expr) -> list[tuple[ast.AST, str, str, float]]:
+    """`mid = n / 2` ... `xs[mid]`: integer division where the index is computed, so every use gets an int."""
+    names = {n.id for n in ast.walk(index) if isinstance(n, ast.Name)}
+    out = []
+    for line in data_sources(ctx.tree, ctx.line) if ctx.tree is not None and ctx.line else []:
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Assign) and node.lineno == line and isinstance(node.value, ast.BinOp) \
+                    and isinstance(node.value.op, ast.Div) and {ast.unparse(t) for t in node.targets} & names:
+                v = node.value
+                new = ast.BinOp(left=v.left, op=ast.FloorDiv(), right=v.right)
+                out.append((v, ast.unparse(new), "integer division where the index is computed",
+                            0.7))
+    return out
+
+
 def value_shapes(ctx: FixContext) -> list[Candidate]:
     """Iterating a number → `range(n)`; `len(number)` → the number; calling a non-callable → drop the call;
     indexing with a float/str → `int(...)` (or `//` for a division)."""
@@ -98,10 +114,11 @@ def value_shapes(ctx: FixContext) -> list[Candidate]:
                 new = ast.BinOp(left=sl.left, op=ast.FloorDiv(), right=sl.right)
                 edits.append((sl, ast.unparse(new), "integer division for an index", 0.75))
             edits.append((sl, f"int({ast.unparse(sl)})", "index converted to int", 0.55))
+            edits += _floor_at_source(ctx, sl)
         for target, text, why, prior in edits:
             code = apply_edits(ctx.code, [node_edit(ctx.lines, target, text)])
             if code:
-                out.append(Candidate(code, "template", f"line {ctx.line}: `{ast.unparse(target)}` → `{text}` "
+                out.append(Candidate(code, "template", f"line {target.lineno}: `{ast.unparse(target)}` → `{text}` "
                                      f"({why})", prior))
     return out
 

@@ -159,3 +159,12 @@ def test_behaviour_preserving_fix_outranks_a_deletion_the_tests_cannot_tell_apar
     guard = Tested(Candidate("def f(xs):\n    xs.sort()\n    return xs[0] / len(xs) if xs else 0.0\n",
                              "template", "guard", 0.5), ok)
     assert sorted([drop, guard], key=lambda t: rank_key(t, original))[0] is guard
+
+
+def test_a_float_index_computed_by_division_is_fixed_where_it_is_computed():
+    code = ("def quartile_edges(values):\n    ordered = sorted(values)\n    q = len(ordered) / 4\n"
+            "    low = ordered[q]\n    return low, ordered[3 * q]\n")
+    cands = value_shapes(_ctx(code, "type_error", "list indices must be integers or slices, not float", 4))
+    at_source = [c for c in cands if "q = len(ordered) // 4" in c.code]
+    assert at_source and at_source[0].prior > max(c.prior for c in cands if "int(q)" in c.code)
+    assert _run(at_source[0].code, "quartile_edges", list(range(8))) == (2, 6)

@@ -1,0 +1,134 @@
+"""str/bytes repairs that look past the failing expression: accept both types where a value may be either, decode
+bytes where they were computed rather than where they crash, and decode bytes shown in text as "b'...'".
+
+(`io_fixes.convert_text_bytes` converts the operand on the failing line; these cover the cases where that
+conversion is in the wrong place.)
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.dataflow import data_sources
+from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit
+from graphs.auto_fix.propose_types import Proposer
+
+_NEEDS_BYTES = re.compile(r"must be encoded|bytes-like object is required|expected bytes|buffer API|"
+                          r"a bytes-like object or|of bytes, not str|can't concat str to bytes", re.IGNORECASE)
+_NEEDS_STR = re.compile(r"must be str(?: or None)?, not bytes|concatenate str \(not \"bytes\"\)|of str, not bytes|"
+                        r"expected str instance, bytes|not JSON serializable", re.IGNORECASE)
+_SHOWN_BYTES = re.compile(r"""\bb'[^']*'|\bb"[^"]*\"""")
+_BYTES_OUT = {"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode", "b16encode", "b85encode",
+              "encodebytes", "hexlify", "b2a_hex", "b2a_base64", "digest", "encode", "pack", "read", "recv",
+              "tobytes", "getvalue", "dumps", "b64decode", "urlsafe_b64decode", "urandom", "token_bytes"}
+
+
+def _callee(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def _params(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> set[str]:
+    if func is None:
+        return set()
+    return {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
+
+
+def either_type(ctx: FixContext) -> list[Candidate]:
+    """A parameter that may arrive as str or bytes (hashing, base64, sockets): convert it only when it has the
+    wrong type, so callers passing the right type keep working (`x.encode()` alone breaks them)."""
+    wants_bytes = bool(_NEEDS_BYTES.search(ctx.message))
+    if ctx.tree is None or ctx.line is None or not (wants_bytes or _NEEDS_STR.search(ctx.message)):
+        return []
+    func = enclosing_function(ctx.tree, ctx.line)
+    params = _params(func)
+    wrong, convert = ("str", "encode") if wants_bytes else ("bytes", "decode")
+    out = []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Call) and getattr(node, "lineno", None) == ctx.line):
+            continue
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        for arg in [*node.args[:2], *([receiver] if receiver is not None and not wants_bytes else [])]:
+            if not (isinstance(arg, ast.Name) and arg.id in params):
+                continue
+            name = arg.id
+            inline = f"({name}.{convert}('utf-8') if isinstance({name}, {wrong}) else {name})"
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, arg, inline)])
+            if code:
+                out.append(Candidate(code, "template", f"line {ctx.line}: `{name}` may be {wrong} or not: converted "
+                                     f"with `.{convert}('utf-8')` only when it is {wrong}", 0.86))
+    return out[:2]
+
+
+def decode_at_source(ctx: FixContext) -> list[Candidate]:
+    """A bytes value used as text on the failing line (`first.split(" ")` where `first` came from a bytes
+    buffer): decode it where it is computed, so every later use gets text."""
+    if ctx.tree is None or ctx.line is None or not _NEEDS_BYTES.search(ctx.message):
+        return []
+    used = {n.func.value.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and getattr(n, "lineno", None)
+            == ctx.line and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)}
+    out = []
+    for line in data_sources(ctx.tree, ctx.line):
+        for node in ast.walk(ctx.tree):
+            if not (isinstance(node, ast.Assign) and node.lineno == line and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id in used):
+                continue
+            value = node.value
+            text = ast.unparse(value)
+            simple = isinstance(value, ast.Name | ast.Attribute | ast.Call | ast.Subscript)
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, value, f"{text if simple else f'({text})'}"
+                                                                       ".decode('utf-8')")])
+            if code:
+                out.append(Candidate(code, "template", f"line {line}: `{node.targets[0].id}` holds bytes but is "
+                                     "used as text: decoded where it is computed", 0.84))
+    return out[:2]
+
+
+def _bytes_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.Assign]:
+    """Local names assigned from a call that returns bytes (`base64.b64encode(...)`, `h.digest()`, ...)."""
+    out = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Call) and _callee(node.value) in _BYTES_OUT:
+            out[node.targets[0].id] = node
+    return out
+
+
+def decode_formatted_bytes(ctx: FixContext) -> list[Candidate]:
+    """Text shows "b'...'" because a bytes value went into an f-string, `%`, `.format` or `+ str()`: decode the
+    bytes where they are computed (or at the one place they are formatted)."""
+    if ctx.tree is None or not _SHOWN_BYTES.search(ctx.message):
+        return []
+    out = []
+    funcs = {id(f): f for ln in ([ctx.line] if ctx.line else []) + ctx.suspicious[:6]
+             if (f := enclosing_function(ctx.tree, ln)) is not None}
+    for func in funcs.values() or [f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)]:
+        formatted = {n.value.id for n in ast.walk(func) if isinstance(n, ast.FormattedValue)
+                     and isinstance(n.value, ast.Name)}
+        for name, assign in _bytes_names(func).items():
+            if name not in formatted and not any(isinstance(c, ast.Call) and _callee(c) in ("format", "str")
+                                                 for c in ast.walk(func)):
+                continue
+            text = ast.unparse(assign.value)
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, assign.value, f"{text}.decode('ascii')")])
+            if code:
+                out.append(Candidate(code, "template", f"line {assign.lineno}: `{name}` is bytes and showed as "
+                                     f"\"b'...'\" in text: decoded where it is computed", 0.86))
+        for node in ast.walk(func):
+            if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Call) \
+                    and _callee(node.value) in _BYTES_OUT:
+                text = ast.unparse(node.value)
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, node.value, f"{text}.decode('ascii')")])
+                if code:
+                    out.append(Candidate(code, "template", f"line {node.lineno}: a bytes result formatted into "
+                                         "text showed as \"b'...'\": decoded", 0.85))
+    return out[:3]
+
+
+_CRASHES = ["type_error", "other_exception", "attribute_error", "value_error"]
+PROPOSERS: dict[str, list[Proposer]] = {
+    **{c: [either_type, decode_at_source] for c in _CRASHES},
+    **{c: [decode_formatted_bytes] for c in ("wrong_output", "assertion_error", "unknown")},
+}
