@@ -300,7 +300,7 @@ def rank_fixes(state: AutoFixState, deps: Deps) -> dict:
             fix_id=f"fix-{rank}-{hashlib.sha1(t.candidate.code.encode()).hexdigest()[:10]}",
             rank=rank, strategy=t.candidate.strategy, explanation=t.candidate.explanation,
             fixed_code=t.candidate.code, diff=unified_diff(code, t.candidate.code),
-            risk=assess_risk(code, t.candidate.code, t.validation, finding_lines),
+            risk=assess_risk(code, t.candidate.code, t.validation, finding_lines, t.behaviour),
             confidence=confidence(t, rank, tests_exist=tests_exist, size=size), validation=t.validation))
     notes = []
     if not tests_exist:

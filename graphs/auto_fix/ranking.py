@@ -81,9 +81,10 @@ def _signatures(code: str) -> dict[str, str]:
     return out
 
 
-def assess_risk(before: str, after: str, validation: Validation, finding_lines: set[int] | None = None) -> Risk:
+def assess_risk(before: str, after: str, validation: Validation, finding_lines: set[int] | None = None,
+                behaviour: Behaviour | None = None) -> Risk:
     """Risk level from edit size, public signature changes, security-relevant lines (by pattern or because a
-    static finding sits there) and validation."""
+    static finding sits there), validation, and how the fix behaved on amplified tests when it was compared."""
     size, touched = changed_lines(before, after)
     reasons: list[str] = []
     score = 0
@@ -111,6 +112,10 @@ def assess_risk(before: str, after: str, validation: Validation, finding_lines: 
         score += 2
         reasons.append("not validated by tests" if validation.tests_total == 0 else
                        f"only {validation.tests_passed}/{validation.tests_total} tests pass")
+    if behaviour is not None and behaviour.probes:
+        # Reported, not scored: a changed input may be invalid for the right fix too (int("") raises).
+        reasons.append(f"on {behaviour.probes} amplified test inputs it computes something else than the original "
+                       f"on {behaviour.changed}" + (f" and crashes on {behaviour.crashes}" if behaviour.crashes else ""))
     level: RiskLevel = "low" if score <= 1 else "medium" if score <= 3 else "high"
     return Risk(level=level, reasons=reasons)
 

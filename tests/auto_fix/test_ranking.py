@@ -67,6 +67,32 @@ def test_risk_levels():
     assert "not validated by tests" in sec.reasons
 
 
+def test_risk_reports_amplified_behaviour():
+    from graphs.auto_fix.behaviour import Behaviour
+
+    ok = Validation(compiles=True, tests_passed=2, tests_total=2, validated=True)
+    fixed = "def f(x):\n    return x + 2\n"
+    calm = assess_risk(ORIG, fixed, ok, behaviour=Behaviour(probes=12, crashes=0, changed=3))
+    assert calm.level == "low" and any("on 3" in r and "12 amplified" in r for r in calm.reasons)
+    shaky = assess_risk(ORIG, fixed, ok, behaviour=Behaviour(probes=12, crashes=2, changed=3))
+    assert any("crashes on 2" in r for r in shaky.reasons)
+    assert not any("amplified" in r for r in assess_risk(ORIG, fixed, ok).reasons)
+
+
+def test_rank_key_prefers_fewer_crashes_then_fewer_changes_among_validated_fixes():
+    from graphs.auto_fix.behaviour import Behaviour
+
+    ok = Validation(compiles=True, tests_passed=1, tests_total=1, validated=True)
+    small = Candidate("def f(x):\n    return x + 2\n", "template", "", 0.9)
+    other = Candidate("def f(x):\n    return x + 20\n", "ast_mutation", "", 0.1)
+    crashing = Tested(small, ok, behaviour=Behaviour(10, 2, 1))
+    steady = Tested(other, ok, behaviour=Behaviour(10, 0, 6))
+    assert sorted([crashing, steady], key=lambda t: rank_key(t, ORIG))[0] is steady
+    quiet = Tested(other, ok, behaviour=Behaviour(10, 0, 2))
+    loud = Tested(small, ok, behaviour=Behaviour(10, 0, 9))
+    assert sorted([loud, quiet], key=lambda t: rank_key(t, ORIG))[0] is quiet
+
+
 def test_confidence_is_high_only_when_validated():
     good = _t("def f(x):\n    return x + 2\n")
     partial = _t("def f(x):\n    return x + 2\n", passed=1, total=2)
