@@ -16,19 +16,20 @@ _CONSUMERS = {"list", "tuple", "set", "sorted", "sum", "max", "min", "any", "all
 _APPEND_WORDS = re.compile(r"\bappend|\blog(?:s|ged|ging)?\b|journal|\brecord|\badds?\b|\btrack|\baccumulat|"
                            r"keeps? (?:previous|old|existing)", re.IGNORECASE)
 _WRITE_WORDS = re.compile(r"\boverwrit|\breplac|\bsave|\bexport|\bdump|\bwrite|\bcreate", re.IGNORECASE)
-_NEEDS_BYTES = re.compile(r"bytes-like object is required|must be encoded|can't concat str to bytes|buffer API|"
+NEEDS_BYTES = re.compile(r"bytes-like object is required|must be encoded|can't concat str to bytes|buffer API|"
                           r"expected bytes|string pattern on a bytes|of bytes, not str|bytes-like object or ASCII|"
                           r"can't concat str to bytes|expected a bytes", re.IGNORECASE)
-_NEEDS_STR = re.compile(r"must be str(?: or None)?, not bytes|concatenate str \(not \"bytes\"\)|bytes pattern on a "
+NEEDS_STR = re.compile(r"must be str(?: or None)?, not bytes|concatenate str \(not \"bytes\"\)|bytes pattern on a "
                         r"string|expected str instance, bytes|bytes is not JSON serializable|of str, not bytes",
                         re.IGNORECASE)
-_BYTES_OUT = {"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode", "b16encode", "b85encode",
+BYTES_OUT = {"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode", "b16encode", "b85encode",
               "encodebytes", "hexlify", "b2a_hex", "b2a_base64", "compress", "digest"}
 _BYTES_METHODS = {"startswith", "endswith", "split", "rsplit", "strip", "rstrip", "lstrip", "replace", "count",
                   "find", "index", "partition", "rpartition", "removeprefix", "removesuffix", "join"}
 
 
-def _callee(call: ast.Call) -> str:
+def callee(call: ast.Call) -> str:
+    """The called name: `f` for `f(...)` and `x.f(...)`."""
     f = call.func
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
@@ -60,7 +61,7 @@ def close_files(ctx: FixContext) -> list[Candidate]:
         for block in _blocks(func):
             for idx, stmt in enumerate(block):
                 if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0],
-                        ast.Name) and isinstance(stmt.value, ast.Call) and _callee(stmt.value) in _OPENERS):
+                        ast.Name) and isinstance(stmt.value, ast.Call) and callee(stmt.value) in _OPENERS):
                     continue
                 name = stmt.targets[0].id
                 users = [i for i in range(idx + 1, len(block)) if _uses(block[i], name)]
@@ -95,13 +96,13 @@ def _mode_arg(call: ast.Call) -> ast.Constant | None:
 
 
 def _handle_calls(func: ast.AST) -> set[str]:
-    return {_callee(n) for n in ast.walk(func) if isinstance(n, ast.Call)}
+    return {callee(n) for n in ast.walk(func) if isinstance(n, ast.Call)}
 
 
 def _bytes_written(func: ast.AST) -> bool | None:
     """True/False when `.write(...)` is given bytes/text literals, None when unknown."""
     for n in ast.walk(func):
-        if isinstance(n, ast.Call) and _callee(n) == "write" and n.args:
+        if isinstance(n, ast.Call) and callee(n) == "write" and n.args:
             arg = n.args[0]
             if isinstance(arg, ast.Constant):
                 return isinstance(arg.value, bytes)
@@ -121,7 +122,7 @@ def file_modes(ctx: FixContext) -> list[Candidate]:
         intent = f"{func.name.replace('_', ' ')} {ast.get_docstring(func) or ''}"
         calls = _handle_calls(func)
         written = _bytes_written(func)
-        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and _callee(n) in _OPENERS):
+        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and callee(n) in _OPENERS):
             mode_node = _mode_arg(call)
             mode = mode_node.value if mode_node else "r"
             wants: list[tuple[str, str, float]] = []
@@ -135,7 +136,7 @@ def file_modes(ctx: FixContext) -> list[Candidate]:
                                ctx.exception_type):
                 wants.append((mode + "b", "the data is bytes: binary mode", 0.8))
             if binary and (written is False or {"writer", "DictWriter", "reader", "DictReader"} & calls or
-                           "json" in ast.unparse(func) or _NEEDS_BYTES.search(ctx.message)):
+                           "json" in ast.unparse(func) or NEEDS_BYTES.search(ctx.message)):
                 wants.append((mode.replace("b", ""), "the data is text: text mode", 0.8))
             if "not readable" in ctx.message and "r" not in mode:
                 wants.append(("r", "the file is read, not written", 0.8))
@@ -159,14 +160,14 @@ def _consumed(func: ast.AST, name: str) -> list[ast.Name]:
     for n in ast.walk(func):
         if isinstance(n, ast.For | ast.comprehension) and isinstance(n.iter, ast.Name) and n.iter.id == name:
             out.append(n.iter)
-        elif isinstance(n, ast.Call) and _callee(n) in _CONSUMERS | {"join"} and n.args and isinstance(
+        elif isinstance(n, ast.Call) and callee(n) in _CONSUMERS | {"join"} and n.args and isinstance(
                 n.args[0], ast.Name) and n.args[0].id == name:
             out.append(n.args[0])
     return out
 
 
 def _one_shot(value: ast.expr) -> bool:
-    return isinstance(value, ast.GeneratorExp) or isinstance(value, ast.Call) and _callee(value) in _ONE_SHOT
+    return isinstance(value, ast.GeneratorExp) or isinstance(value, ast.Call) and callee(value) in _ONE_SHOT
 
 
 def consume_once(ctx: FixContext) -> list[Candidate]:
@@ -187,7 +188,7 @@ def consume_once(ctx: FixContext) -> list[Candidate]:
                 for item in n.items:
                     var = item.optional_vars
                     if not (isinstance(var, ast.Name) and isinstance(item.context_expr, ast.Call)
-                            and _callee(item.context_expr) in _OPENERS):
+                            and callee(item.context_expr) in _OPENERS):
                         continue
                     uses = _consumed(n, var.id)
                     if len(uses) < 2:
@@ -211,7 +212,7 @@ def keep_temp_files(ctx: FixContext) -> list[Candidate]:
     out = []
     for func in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.FunctionDef)):
         returned = " ".join(ast.unparse(r.value) for r in ast.walk(func) if isinstance(r, ast.Return) and r.value)
-        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and _callee(n) == "NamedTemporaryFile"):
+        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and callee(n) == "NamedTemporaryFile"):
             if any(k.arg in ("delete", "delete_on_close") for k in call.keywords) or ".name" not in returned:
                 continue
             args = [ast.unparse(a) for a in call.args] + [ast.unparse(k) for k in call.keywords] + ["delete=False"]
@@ -244,8 +245,8 @@ def _operands(node: ast.AST) -> list[ast.expr]:
         return [node.left, node.right]
     if isinstance(node, ast.Call):
         out = list(node.args[:2])
-        if isinstance(node.func, ast.Attribute) and _callee(node) in _BYTES_METHODS | {"write", "update"}:
-            out.append(node.func.value) if _callee(node) == "join" else None
+        if isinstance(node.func, ast.Attribute) and callee(node) in _BYTES_METHODS | {"write", "update"}:
+            out.append(node.func.value) if callee(node) == "join" else None
         return out
     return []
 
@@ -255,8 +256,8 @@ def convert_text_bytes(ctx: FixContext) -> list[Candidate]:
     decoding a bytes result that is then used as text; and the reverse for bytes given where str is needed."""
     if ctx.tree is None or ctx.line is None:
         return []
-    wants_bytes = bool(_NEEDS_BYTES.search(ctx.message))
-    if not wants_bytes and not _NEEDS_STR.search(ctx.message):
+    wants_bytes = bool(NEEDS_BYTES.search(ctx.message))
+    if not wants_bytes and not NEEDS_STR.search(ctx.message):
         return []
     convert = _to_bytes if wants_bytes else _to_str
     out = []
@@ -273,7 +274,7 @@ def convert_text_bytes(ctx: FixContext) -> list[Candidate]:
             code = apply_edits(ctx.code, edits)
             if code:
                 out.append(Candidate(code, "template", why, 0.85 if isinstance(node, ast.Call) else 0.8))
-            if wants_bytes and isinstance(node, ast.Call) and _callee(node) in _BYTES_OUT:
+            if wants_bytes and isinstance(node, ast.Call) and callee(node) in BYTES_OUT:
                 call_text = ast.unparse(node).replace(ast.unparse(arg), text, 1)
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, node, f"{call_text}.decode('ascii')")])
                 if code:

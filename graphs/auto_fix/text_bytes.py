@@ -13,21 +13,13 @@ import re
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit
+from graphs.auto_fix.io_fixes import BYTES_OUT, NEEDS_BYTES, NEEDS_STR, callee
 from graphs.auto_fix.propose_types import Proposer
 
-_NEEDS_BYTES = re.compile(r"must be encoded|bytes-like object is required|expected bytes|buffer API|"
-                          r"a bytes-like object or|of bytes, not str|can't concat str to bytes", re.IGNORECASE)
-_NEEDS_STR = re.compile(r"must be str(?: or None)?, not bytes|concatenate str \(not \"bytes\"\)|of str, not bytes|"
-                        r"expected str instance, bytes|not JSON serializable", re.IGNORECASE)
 _SHOWN_BYTES = re.compile(r"""\bb'[^']*'|\bb"[^"]*\"""")
-_BYTES_OUT = {"b64encode", "urlsafe_b64encode", "standard_b64encode", "b32encode", "b16encode", "b85encode",
-              "encodebytes", "hexlify", "b2a_hex", "b2a_base64", "digest", "encode", "pack", "read", "recv",
-              "tobytes", "getvalue", "dumps", "b64decode", "urlsafe_b64decode", "urandom", "token_bytes"}
-
-
-def _callee(call: ast.Call) -> str:
-    f = call.func
-    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+# Calls whose result is bytes: the codecs io_fixes knows, plus encoders, readers and random bytes.
+_BYTES_OUT = BYTES_OUT | {"encode", "pack", "read", "recv", "tobytes", "getvalue", "dumps", "b64decode",
+                          "urlsafe_b64decode", "urandom", "token_bytes"}
 
 
 def _params(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> set[str]:
@@ -39,8 +31,8 @@ def _params(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> set[str]:
 def either_type(ctx: FixContext) -> list[Candidate]:
     """A parameter that may arrive as str or bytes (hashing, base64, sockets): convert it only when it has the
     wrong type, so callers passing the right type keep working (`x.encode()` alone breaks them)."""
-    wants_bytes = bool(_NEEDS_BYTES.search(ctx.message))
-    if ctx.tree is None or ctx.line is None or not (wants_bytes or _NEEDS_STR.search(ctx.message)):
+    wants_bytes = bool(NEEDS_BYTES.search(ctx.message))
+    if ctx.tree is None or ctx.line is None or not (wants_bytes or NEEDS_STR.search(ctx.message)):
         return []
     func = enclosing_function(ctx.tree, ctx.line)
     params = _params(func)
@@ -65,7 +57,7 @@ def either_type(ctx: FixContext) -> list[Candidate]:
 def decode_at_source(ctx: FixContext) -> list[Candidate]:
     """A bytes value used as text on the failing line (`first.split(" ")` where `first` came from a bytes
     buffer): decode it where it is computed, so every later use gets text."""
-    if ctx.tree is None or ctx.line is None or not _NEEDS_BYTES.search(ctx.message):
+    if ctx.tree is None or ctx.line is None or not NEEDS_BYTES.search(ctx.message):
         return []
     used = {n.func.value.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and getattr(n, "lineno", None)
             == ctx.line and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)}
@@ -91,7 +83,7 @@ def _bytes_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.
     out = {}
     for node in ast.walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Call) and _callee(node.value) in _BYTES_OUT:
+                and isinstance(node.value, ast.Call) and callee(node.value) in _BYTES_OUT:
             out[node.targets[0].id] = node
     return out
 
@@ -108,7 +100,7 @@ def decode_formatted_bytes(ctx: FixContext) -> list[Candidate]:
         formatted = {n.value.id for n in ast.walk(func) if isinstance(n, ast.FormattedValue)
                      and isinstance(n.value, ast.Name)}
         for name, assign in _bytes_names(func).items():
-            if name not in formatted and not any(isinstance(c, ast.Call) and _callee(c) in ("format", "str")
+            if name not in formatted and not any(isinstance(c, ast.Call) and callee(c) in ("format", "str")
                                                  for c in ast.walk(func)):
                 continue
             text = ast.unparse(assign.value)
@@ -118,7 +110,7 @@ def decode_formatted_bytes(ctx: FixContext) -> list[Candidate]:
                                      f"\"b'...'\" in text: decoded where it is computed", 0.86))
         for node in ast.walk(func):
             if isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Call) \
-                    and _callee(node.value) in _BYTES_OUT:
+                    and callee(node.value) in _BYTES_OUT:
                 text = ast.unparse(node.value)
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, node.value, f"{text}.decode('ascii')")])
                 if code:
