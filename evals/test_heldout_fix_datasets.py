@@ -1,4 +1,5 @@
-"""v5 held-out fixes dataset: verified loading, well-formed, varied, and every case a real, reproducible bug."""
+"""Held-out fixes datasets v4 and v5 (written without access to the engine): verified loading, well-formed,
+varied, and every case a real, reproducible bug. One spec per version; the checks are shared."""
 
 from __future__ import annotations
 
@@ -7,13 +8,31 @@ import json
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pytest
 
 from evals.datasets import REQUIRED_FIELDS, dataset_dir, load_cases, verify_dataset
 from evals.execution import run_case_tests
 
-VERSION = "v5"
+
+@dataclass(frozen=True)
+class Spec:
+    """What one held-out version promises (v5's author added stricter checks than v4's)."""
+
+    version: str
+    id_pattern: str
+    earlier: tuple[str, ...]
+    minimum_kinds: int
+    leak_pattern: str
+    small_edits_checked: bool  # each bug is a 1-3 line edit of its reference
+
+
+SPECS = {
+    "v4": Spec("v4", r"fix4-\d{3}", ("v1", "v2", "v3"), 18, r"/tmp/|mo-eval-|v4-\w{8}", False),
+    "v5": Spec("v5", r"fix5-\d{3}", ("v1", "v2", "v3", "v4"), 20,
+               r"/tmp/|mo-eval-|v5-\w{8}|site-packages|/usr/|/home/|/root/", True),
+}
 MINIMUM_CASES = 60
 # Crash kind -> the exception the buggy code must end with.
 CRASHING_KINDS = {"type_error": "TypeError", "key_error": "KeyError", "attribute_error": "AttributeError",
@@ -24,29 +43,34 @@ HANG_KINDS = {"hang"}
 SECURITY_KINDS = {"security"}
 
 
+@pytest.fixture(scope="module", params=sorted(SPECS))
+def spec(request) -> Spec:
+    return SPECS[request.param]
+
+
 @pytest.fixture(scope="module")
-def cases() -> list[dict]:
-    return load_cases("fixes", VERSION)
+def cases(spec: Spec) -> list[dict]:
+    return load_cases("fixes", spec.version)
 
 
-def test_v5_loads_with_matching_hash_and_count(cases):
-    manifest = verify_dataset("fixes", VERSION)
-    assert manifest["version"] == VERSION
+def test_loads_with_matching_hash_and_count(spec, cases):
+    manifest = verify_dataset("fixes", spec.version)
+    assert manifest["version"] == spec.version
     assert manifest["case_count"] == len(cases) >= MINIMUM_CASES
 
 
-def test_v5_ids_are_unique_and_fields_are_filled(cases):
+def test_ids_are_unique_and_fields_are_filled(spec, cases):
     ids = [c["id"] for c in cases]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"fix5-\d{3}", i) for i in ids), ids
+    assert all(re.fullmatch(spec.id_pattern, i) for i in ids), ids
     for case in cases:
         empty = [f for f in REQUIRED_FIELDS["fixes"] if case[f] in ("", None, [])]
         assert not empty, f"{case['id']}: empty fields {empty}"
         assert re.fullmatch(r"[a-z]+(_[a-z]+)*", case["kind"]), case["id"]
 
 
-def test_v5_reuses_no_earlier_case(cases):
-    for old in ("v1", "v2", "v3", "v4"):
+def test_reuses_no_earlier_case(spec, cases):
+    for old in spec.earlier:
         earlier = load_cases("fixes", old)
         earlier_code = {e["code"] for e in earlier} | {e["reference_fix"] for e in earlier}
         reused = [c["id"] for c in cases if c["code"] in earlier_code or c["reference_fix"] in earlier_code]
@@ -63,8 +87,9 @@ def test_fix_cases_are_small_modules_with_few_visible_and_some_hidden_tests(case
         assert case["code"] != case["reference_fix"], case["id"]
 
 
-def test_each_bug_is_a_one_to_three_line_edit_of_its_reference(cases):
-    for case in cases:
+@pytest.mark.parametrize("version", [v for v, s in sorted(SPECS.items()) if s.small_edits_checked])
+def test_each_bug_is_a_one_to_three_line_edit_of_its_reference(version):
+    for case in load_cases("fixes", version):
         diff = list(difflib.ndiff(case["reference_fix"].splitlines(), case["code"].splitlines()))
         removed = sum(line.startswith("- ") for line in diff)
         added = sum(line.startswith("+ ") for line in diff)
@@ -78,9 +103,9 @@ def test_tests_that_use_pytest_import_it_themselves(cases):
                 assert "import pytest" in case[field], (case["id"], field)
 
 
-def test_fix_cases_span_many_kinds_none_dominating(cases):
+def test_fix_cases_span_many_kinds_none_dominating(spec, cases):
     counts = Counter(c["kind"] for c in cases)
-    assert len(counts) >= 20, counts
+    assert len(counts) >= spec.minimum_kinds, counts
     assert max(counts.values()) <= 6, counts
 
 
@@ -126,18 +151,18 @@ def test_wrong_output_and_hang_cases_carry_test_output(cases):
             assert "test_solution.py" in message and "FAILED" in message, case["id"]
 
 
-def test_error_messages_leak_no_temporary_paths(cases):
-    leaking = [c["id"] for c in cases if re.search(r"/tmp/|mo-eval-|v5-\w{8}|site-packages|/usr/|/home/|/root/", c["error_message"])]
+def test_error_messages_leak_no_temporary_paths(spec, cases):
+    leaking = [c["id"] for c in cases if re.search(spec.leak_pattern, c["error_message"])]
     assert not leaking, leaking
 
 
-def test_v5_cases_file_is_one_json_object_per_line():
-    lines = (dataset_dir("fixes", VERSION) / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+def test_cases_file_is_one_json_object_per_line(spec):
+    lines = (dataset_dir("fixes", spec.version) / "cases.jsonl").read_text(encoding="utf-8").splitlines()
     assert all(isinstance(json.loads(line), dict) for line in lines if line.strip())
 
 
 @pytest.mark.slow
-def test_every_v5_reference_fix_passes_and_every_buggy_code_fails(cases, eval_settings):
+def test_every_reference_fix_passes_and_every_buggy_code_fails(cases, eval_settings):
     def check(case):
         everything = case["tests"] + "\n\n" + case["hidden_tests"]
         return (case, run_case_tests(case["reference_fix"], everything, eval_settings),
