@@ -283,9 +283,10 @@ def rank_fixes(state: AutoFixState, deps: Deps) -> dict:
     into output Fix objects."""
     code, a = state["code"], state["analysis"]
     tests_exist = bool(state.get("effective_tests"))
+    finalists = _finalists(state)
     with ThreadPoolExecutor(max_workers=1) as pool:  # the semgrep scan overlaps the probe run
-        scanned = pool.submit(_scan_findings, state, deps, _finalists(state))
-        probed = _probe_behaviour(state, deps, _finalists(state)) if tests_exist else []
+        scanned = pool.submit(_scan_findings, state, deps, finalists)
+        probed = _probe_behaviour(state, deps, finalists) if tests_exist else []
         finalists = scanned.result()
     behaviour = {t.candidate.code: t.behaviour for t in probed}
     finalists = [replace(t, behaviour=behaviour.get(t.candidate.code)) for t in finalists]
