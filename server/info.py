@@ -65,7 +65,7 @@ def _agent_stats(runtime: Runtime) -> dict[str, dict[str, Any]]:
 
 
 def _capabilities_sync(runtime: Runtime, tools: list[ToolInfo]) -> CapabilitiesOutput:
-    from graphs.auto_fix.schema import MAX_CODE_CHARS, MAX_TEXT_CHARS
+    from graphs.auto_fix.schema import MAX_CODE_CHARS, MAX_RAW_ERROR_CHARS, MAX_TEXT_CHARS
     from graphs.orchestrate.schema import MAX_DESCRIPTION_CHARS
 
     runtime.wait_knowledge()
@@ -88,7 +88,7 @@ def _capabilities_sync(runtime: Runtime, tools: list[ToolInfo]) -> CapabilitiesO
         graphs=[graph_info(runtime, tool) for tool in ENGINE_GRAPHS],
         engines=engines,
         knowledge=runtime.deps.kb.counts() if runtime.kb_error is None else {},
-        limits={"max_code_chars": MAX_CODE_CHARS, "max_text_chars": MAX_TEXT_CHARS,
+        limits={"max_code_chars": MAX_CODE_CHARS, "max_text_chars": MAX_TEXT_CHARS, "max_error_chars": MAX_RAW_ERROR_CHARS,
                 "max_description_chars": MAX_DESCRIPTION_CHARS, "max_list_items": 100, "max_item_chars": 500},
     )
 

@@ -9,7 +9,13 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from graphs.architecture.schema import MAX_DESCRIPTION_CHARS, ArchitectureInput, ArchitectureOutput
-from graphs.auto_fix.schema import MAX_CODE_CHARS, MAX_TEXT_CHARS, AutoFixInput, AutoFixOutput
+from graphs.auto_fix.schema import (
+    MAX_CODE_CHARS,
+    MAX_RAW_ERROR_CHARS,
+    MAX_TEXT_CHARS,
+    AutoFixInput,
+    AutoFixOutput,
+)
 from graphs.orchestrate.schema import OrchestrateInput, OrchestrateOutput
 from server.annotations import COMPUTE, ShortList
 from server.engines import run_engine
@@ -77,7 +83,8 @@ def register(server: MCPServer, runtime: Runtime) -> None:
     )
     async def auto_fix_code(
         code: Annotated[str, Field(min_length=1, max_length=MAX_CODE_CHARS, description="Python source to repair.")],
-        error_message: Annotated[str, Field(max_length=MAX_TEXT_CHARS, description="Traceback or error text.")] = "",
+        error_message: Annotated[str, Field(max_length=MAX_RAW_ERROR_CHARS,
+                                            description="Traceback or error text (long ones are folded).")] = "",
         context: Annotated[str, Field(max_length=MAX_TEXT_CHARS, description="Intent; doctest examples help.")] = "",
         tests: Annotated[str, Field(max_length=MAX_CODE_CHARS, description="pytest tests (module `solution`).")] = "",
         language: Literal["python"] = "python",

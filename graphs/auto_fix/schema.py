@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from graphs.auto_fix.trace_text import compact_error_text
 
 MAX_CODE_CHARS = 100_000
 MAX_TEXT_CHARS = 20_000
+MAX_RAW_ERROR_CHARS = 2_000_000  # longer error text is refused; up to this it is compacted to MAX_TEXT_CHARS
 
 ErrorClass = Literal[
     "syntax_error", "name_error", "import_error", "type_error", "attribute_error", "none_attribute",
@@ -20,11 +23,17 @@ RiskLevel = Literal["low", "medium", "high"]
 
 class AutoFixInput(BaseModel):
     code: str = Field(min_length=1, max_length=MAX_CODE_CHARS, description="Python source of the module to repair.")
-    error_message: str = Field("", max_length=MAX_TEXT_CHARS, description="Traceback or error text, if any.")
+    error_message: str = Field("", max_length=MAX_RAW_ERROR_CHARS,
+                               description="Traceback or error text, if any (long tracebacks are folded).")
     context: str = Field("", max_length=MAX_TEXT_CHARS, description="What the code should do; doctest examples help.")
     tests: str = Field("", max_length=MAX_CODE_CHARS,
                        description="pytest-style tests; the code is importable as module `solution`.")
     language: Literal["python"] = "python"
+
+    @field_validator("error_message")
+    @classmethod
+    def _fold_long_tracebacks(cls, value: str) -> str:
+        return compact_error_text(value, MAX_TEXT_CHARS)
 
 
 class Location(BaseModel):
