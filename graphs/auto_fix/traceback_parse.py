@@ -9,6 +9,7 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<
 _EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Iteration|Timeout))"
                   r"(?::\s?(?P<msg>.*))?$")
 _PYTEST_LOC = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<type>[A-Za-z_][\w.]*)$")
+_PYTEST_SHORT = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in (?P<func>\S+)$")  # `--tb=short` frames
 # pytest outcomes are not exceptions of the code: `Failed: DID NOT RAISE <class 'ValueError'>` (pytest.raises saw
 # nothing raised), `_pytest.outcomes.Failed: ...` in a plain traceback, `pytest.fail()` texts.
 _OUTCOME = re.compile(r"^(?:[\w.]+\.)?Failed: (?P<msg>.*)$")
@@ -75,6 +76,11 @@ def parse_traceback(text: str) -> ParsedError:
             # The source line is indented under the frame; tracebacks of exec'd code have none.
             nxt = nxt.strip() if nxt.startswith(" ") and not _FRAME.match(nxt) else ""
             frames.append(Frame(m["file"], int(m["line"]), m["func"], nxt))
+            continue
+        short = _PYTEST_SHORT.match(raw.strip())
+        if short:
+            nxt = lines[i + 1].strip() if i + 1 < len(lines) and lines[i + 1].startswith(" ") else ""
+            frames.append(Frame(short["file"], int(short["line"]), short["func"], nxt))
             continue
         loc = _PYTEST_LOC.match(raw.strip())
         if loc:

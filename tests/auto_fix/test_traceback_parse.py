@@ -124,3 +124,13 @@ def test_a_real_exception_after_pytest_noise_still_wins():
     text = "E   Failed: DID NOT RAISE <class 'ValueError'>\nE   TypeError: unsupported operand type(s)\n"
     parsed = parse_traceback(text)
     assert parsed.exception_type == "TypeError" and "unsupported" in parsed.message
+
+
+def test_pytest_short_tracebacks_give_the_solution_frame():
+    text = ("____ test_ids ____\ntest_solution.py:3: in test_ids\n    assert summary([1]) == '1'\n"
+            "solution.py:7: in summary\n    return ', '.join(ids)\n"
+            "E   TypeError: sequence item 0: expected str instance, int found\n"
+            "=== short test summary info ===\nFAILED test_solution.py::test_ids - TypeError: sequence item 0\n")
+    parsed = parse_traceback(text)
+    assert (parsed.exception_type, parsed.line, parsed.function) == ("TypeError", 7, "summary")
+    assert parsed.frames[-1].text == "return ', '.join(ids)"
