@@ -1,5 +1,7 @@
-"""Held-out fixes datasets v4 and v5 (written without access to the engine): verified loading, well-formed,
-varied, and every case a real, reproducible bug. One spec per version; the checks are shared."""
+"""Fixes datasets written without access to the engine: held-out v4, v5 and v6, and the family-focused
+development set v7 (its author had no engine access either, but the engine developers read its cases). Verified
+loading, well-formed, varied, and every case a real, reproducible bug. One spec per version; the checks are
+shared."""
 
 from __future__ import annotations
 
@@ -26,14 +28,21 @@ class Spec:
     minimum_kinds: int
     leak_pattern: str
     small_edits_checked: bool  # each bug is a 1-3 line edit of its reference
+    held_out: bool = True  # held-out sets mirror the product's mix of crashes, hangs, wrong output and security
+    max_per_kind: int = 6
+    minimum_cases: int = 60
 
 
 SPECS = {
     "v4": Spec("v4", r"fix4-\d{3}", ("v1", "v2", "v3"), 18, r"/tmp/|mo-eval-|v4-\w{8}", False),
     "v5": Spec("v5", r"fix5-\d{3}", ("v1", "v2", "v3", "v4"), 20,
                r"/tmp/|mo-eval-|v5-\w{8}|site-packages|/usr/|/home/|/root/", True),
+    "v6": Spec("v6", r"fix6-\d{3}", ("v1", "v2", "v3", "v4", "v5"), 22,
+               r"/tmp/|mo-eval-|v6-\w{8}|site-packages|/usr/|/home/|/root/", True),
+    "v7": Spec("v7", r"fix7-\d{3}", ("v1", "v2", "v3", "v4", "v5"), 11,
+               r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=False, max_per_kind=7,
+               minimum_cases=50),
 }
-MINIMUM_CASES = 60
 # Crash kind -> the exception the buggy code must end with.
 CRASHING_KINDS = {"type_error": "TypeError", "key_error": "KeyError", "attribute_error": "AttributeError",
                   "index_error": "IndexError", "value_error": "ValueError", "zero_division": "ZeroDivisionError",
@@ -56,7 +65,7 @@ def cases(spec: Spec) -> list[dict]:
 def test_loads_with_matching_hash_and_count(spec, cases):
     manifest = verify_dataset("fixes", spec.version)
     assert manifest["version"] == spec.version
-    assert manifest["case_count"] == len(cases) >= MINIMUM_CASES
+    assert manifest["case_count"] == len(cases) >= spec.minimum_cases
 
 
 def test_ids_are_unique_and_fields_are_filled(spec, cases):
@@ -106,10 +115,12 @@ def test_tests_that_use_pytest_import_it_themselves(cases):
 def test_fix_cases_span_many_kinds_none_dominating(spec, cases):
     counts = Counter(c["kind"] for c in cases)
     assert len(counts) >= spec.minimum_kinds, counts
-    assert max(counts.values()) <= 6, counts
+    assert max(counts.values()) <= spec.max_per_kind, counts
 
 
-def test_mix_of_crashes_hangs_wrong_output_and_security(cases):
+@pytest.mark.parametrize("version", [v for v, s in sorted(SPECS.items()) if s.held_out])
+def test_mix_of_crashes_hangs_wrong_output_and_security(version):
+    cases = load_cases("fixes", version)
     total = len(cases)
     crashes = sum(c["kind"] in CRASHING_KINDS for c in cases)
     hangs = sum(c["kind"] in HANG_KINDS for c in cases)
