@@ -213,9 +213,11 @@ def unbound_accumulators(ctx: FixContext) -> list[Candidate]:
     if any(isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)
            for a in ctx.tree.body):
         first = body_start(func)
+        # Rebinding an UPPER_CASE constant changes it for every later caller: ranked after keeping a local copy.
         out.append(Candidate(insert_lines(ctx.code, first.lineno, [f"{indent_of(ctx.lines[first.lineno - 1])}global "
                                                                    f"{name}"]), "template",
-                             f"declared `global {name}`: the function updates the module-level `{name}`", 0.95))
+                             f"declared `global {name}`: the function updates the module-level `{name}`", 0.95,
+                             destructive=name.isupper()))
     return out
 
 
