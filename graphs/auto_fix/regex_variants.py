@@ -66,4 +66,54 @@ def pattern_variants(p: str, func: str) -> list[tuple[str, float, str]]:
                 out.append((p[:i + 2] + "+" + p[i + 2:], 0.35, "any run of whitespace"))
         else:
             out.append((p[:i + 1] + ("w" if letter == "d" else "d") + p[i + 2:], 0.3, "digit/word class swap"))
+            if p[i + 2:i + 3] not in ("*", "+", "?", "{"):
+                out.append((p[:i + 2] + "+" + p[i + 2:], 0.38, f"a run of `\\{letter}`, not a single one"))
+    out += _more_variants(p, func)
+    return out
+
+
+def _unescaped_dots(p: str) -> list[int]:
+    """Indexes of `.` outside character classes and escapes."""
+    out, i, depth = [], 0, 0
+    while i < len(p):
+        if p[i] == "\\":
+            i += 2
+            continue
+        if p[i] == "[":
+            depth = 1
+        elif p[i] == "]":
+            depth = 0
+        elif p[i] == "." and not depth:
+            out.append(i)
+        i += 1
+    return out
+
+
+def _more_variants(p: str, func: str) -> list[tuple[str, float, str]]:
+    """Literal dots escaped, capturing groups made non-capturing (findall/split return the groups), `\\b` word
+    boundaries, a backspace from a non-raw `"\\b"` restored, `{n}`/`{n,m}` repeat counts loosened."""
+    out: list[tuple[str, float, str]] = []
+    dots = _unescaped_dots(p)
+    if dots:
+        escaped = "".join("\\." if i in dots else ch for i, ch in enumerate(p))
+        out.append((escaped, 0.42, "a literal dot must be escaped (`.` matches any character)"))
+    groups = [m.start() for m in re.finditer(r"(?<!\\)\((?!\?)", p)]
+    if groups and func in ("findall", "split", "finditer", "compile"):
+        flat = re.sub(r"(?<!\\)\((?!\?)", "(?:", p)
+        out.append((flat, 0.45 if func != "compile" else 0.35,
+                    "non-capturing groups (findall/split return capturing groups instead of the match)"))
+        if len(groups) > 1 and func != "split":
+            out.append((flat[:groups[0]] + "(" + flat[groups[0]:] + ")", 0.42,
+                        "one group for the whole value after the leading text (findall returns one string each)"))
+    if "\x08" in p:
+        out.append((p.replace("\x08", "\\b"), 0.6, "`\\b` in a non-raw string is a backspace, not a word boundary"))
+    elif "\\b" not in p and not p.startswith("^") and func in ("search", "findall", "finditer", "sub", "compile"):
+        out.append((f"\\b(?:{p})\\b" if "|" in p else f"\\b{p}\\b", 0.3, "whole words only"))
+    for m in re.finditer(r"\{(\d+)(?:,(\d*))?\}", p):
+        lo, hi = m[1], m[2]
+        if hi == "":
+            continue
+        options = [f"{{{lo},}}", f"{{1,{lo}}}"] if hi is None else [f"{{{lo},{int(hi) + 1}}}", f"{{{lo},}}"] + (
+            [f"{{{int(lo) - 1},{hi}}}"] if int(lo) > 0 else [])
+        out += [(p[:m.start()] + o + p[m.end():], 0.3, f"repeat count `{m[0]}` → `{o}`") for o in options]
     return out
