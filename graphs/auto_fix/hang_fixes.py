@@ -1,0 +1,166 @@
+"""Hang repairs that read how a `while` loop is meant to progress: the missing update by a value the body
+computes (`remaining -= load`), a `continue` that skips the advance, `!=` conditions a step can jump over, a
+counter reset inside the loop it should count across, and a re-queued item whose attempt count never grows.
+
+Hang candidates are tested one per sandbox call and each one that still hangs costs a full timeout, so these
+templates are precise and ranked above the generic ±1 updates."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit
+from graphs.auto_fix.propose_types import Proposer
+from graphs.auto_fix.templates import _cond_names
+
+_QUEUE_PUTS = frozenset({"append", "appendleft", "put", "put_nowait", "push", "heappush", "add", "insert"})
+
+
+def _own(body: list[ast.stmt]) -> list[ast.AST]:
+    """Nodes of a loop body without nested loops and functions."""
+    out, stack = [], list(body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, ast.For | ast.While | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _assigned(nodes: list[ast.AST]) -> dict[str, list[ast.AST]]:
+    out: dict[str, list[ast.AST]] = {}
+    for node in nodes:
+        targets = [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else node.targets \
+            if isinstance(node, ast.Assign) else []
+        for t in targets:
+            for n in ast.walk(t):
+                if isinstance(n, ast.Name):
+                    out.setdefault(n.id, []).append(node)
+    return out
+
+
+def _loops(ctx: FixContext) -> list[ast.While]:
+    return [n for n in ast.walk(ctx.tree) if isinstance(n, ast.While)] if ctx.tree is not None else []
+
+
+def derived_updates(ctx: FixContext) -> list[Candidate]:
+    """The loop variable is never updated: step it by a value the body computes from it (`load =
+    min(remaining, capacity)` → `remaining -= load`)."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        nodes = _own(loop.body)
+        assigned = _assigned(nodes)
+        for name, grow in _cond_names(loop.test):
+            if name in assigned:
+                continue
+            steps = [t for t, sites in assigned.items() if t != name and any(
+                isinstance(s, ast.Assign) and name in {n.id for n in ast.walk(s.value) if isinstance(n, ast.Name)}
+                for s in sites)]
+            last = loop.body[-1]
+            pad, at = indent_of(ctx.lines[last.lineno - 1]), (last.end_lineno or last.lineno) + 1
+            for step in steps[:2]:
+                update = f"{name} {'+=' if grow else '-='} {step}"
+                out.append(Candidate(insert_lines(ctx.code, at, [f"{pad}{update}"]), "template",
+                                     f"line {at}: added `{update}`: the loop at line {loop.lineno} never changed "
+                                     f"`{name}`; `{step}` is what each pass handles", 0.9))
+    return out
+
+
+def continue_advances(ctx: FixContext) -> list[Candidate]:
+    """A `continue` in a branch that does not move the loop's index (`if ch.isspace(): continue`): advance it
+    first."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        nodes = _own(loop.body)
+        for name, grow in _cond_names(loop.test):
+            if name not in _assigned(nodes):
+                continue
+            for branch in (n for n in nodes if isinstance(n, ast.If)):
+                jumps = [s for s in branch.body if isinstance(s, ast.Continue)]
+                if not jumps or name in _assigned(_own(branch.body)):
+                    continue
+                row = ctx.lines[jumps[0].lineno - 1]
+                if row.strip() != "continue":
+                    continue
+                update = f"{name} {'+=' if grow else '-='} 1"
+                out.append(Candidate(insert_lines(ctx.code, jumps[0].lineno, [f"{indent_of(row)}{update}"]),
+                                     "template", f"line {jumps[0].lineno}: `{update}` before `continue`: that branch "
+                                     f"skipped every update of `{name}`, so the loop never advanced", 0.91))
+    return out
+
+
+def jumped_conditions(ctx: FixContext) -> list[Candidate]:
+    """`while total != target` with `total += step`: a step can jump over the target; stop at `<` (`>` for a
+    decreasing variable)."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        updates = {n.target.id: type(n.op) for n in _own(loop.body) if isinstance(n, ast.AugAssign)
+                   and isinstance(n.target, ast.Name) and isinstance(n.op, ast.Add | ast.Sub)}
+        for cmp in (n for n in ast.walk(loop.test) if isinstance(n, ast.Compare) and len(n.ops) == 1
+                    and isinstance(n.ops[0], ast.NotEq)):
+            left, right = cmp.left, cmp.comparators[0]
+            for var, other, flipped in ((left, right, False), (right, left, True)):
+                if isinstance(var, ast.Name) and var.id in updates:
+                    grows = updates[var.id] is ast.Add
+                    op = ("<" if grows else ">") if not flipped else (">" if grows else "<")
+                    text = f"{ast.unparse(left)} {op} {ast.unparse(right)}"
+                    code = apply_edits(ctx.code, [node_edit(ctx.lines, cmp, text)])
+                    if code:
+                        out.append(Candidate(code, "template", f"line {cmp.lineno}: `{ast.unparse(cmp)}` → `{text}`: "
+                                             f"`{var.id}` moves in steps that can jump over "
+                                             f"`{ast.unparse(other)}`", 0.9))
+    return out
+
+
+def hoisted_resets(ctx: FixContext) -> list[Candidate]:
+    """`attempt = 0` inside `while True:` with `attempt += 1` below: the counter restarts every pass; set it once
+    before the loop."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        nodes = _own(loop.body)
+        counted = {n.target.id for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+        for stmt in loop.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and stmt.targets[0].id in counted and isinstance(stmt.value, ast.Constant) \
+                    and stmt.lineno == stmt.end_lineno:
+                lines = ctx.code.splitlines(keepends=True)
+                row = lines[stmt.lineno - 1]
+                del lines[stmt.lineno - 1]
+                lines.insert(loop.lineno - 1, indent_of(ctx.lines[loop.lineno - 1]) + row.lstrip())
+                out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{ast.unparse(stmt)}` moved "
+                                     f"before the loop: it reset the counter on every pass, so the limit was never "
+                                     f"reached", 0.9))
+    return out
+
+
+def _limited_names(loop: ast.While) -> dict[str, bool]:
+    """Names compared with a bound inside the loop: name → True when it must grow to reach the bound."""
+    out = {}
+    for node in _own(loop.body):
+        if isinstance(node, ast.If | ast.IfExp):
+            for name, grow in _cond_names(node.test):
+                out.setdefault(name, grow)
+    return out
+
+
+def requeue_progress(ctx: FixContext) -> list[Candidate]:
+    """An item put back on the queue with the same attempt count it was checked with (`queue.append((job,
+    attempt))` under `attempt < max_attempts`): count the attempt."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        limited = _limited_names(loop)
+        for call in (n for n in _own(loop.body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                     and n.func.attr in _QUEUE_PUTS):
+            for name in (n for a in call.args for n in ast.walk(a) if isinstance(n, ast.Name) and n.id in limited):
+                step = "+ 1" if limited[name.id] else "- 1"
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, name, f"{name.id} {step}")])
+                if code:
+                    out.append(Candidate(code, "template", f"line {call.lineno}: the item went back on the queue "
+                                         f"with the same `{name.id}`; it now carries `{name.id} {step}`", 0.9))
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {
+    "hang": [derived_updates, continue_advances, jumped_conditions, hoisted_resets, requeue_progress],
+}
