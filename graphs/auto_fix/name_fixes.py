@@ -35,7 +35,8 @@ def _import_line(code: str, tree: ast.Module) -> int:
     return line
 
 
-def _with_import(code: str, tree: ast.Module, statement: str) -> str:
+def with_import(code: str, tree: ast.Module, statement: str) -> str:
+    """`code` with `statement` inserted after the docstring and the existing imports."""
     lines = code.splitlines(keepends=True)
     at = _import_line(code, tree) - 1
     lines[at:at] = [statement + "\n"]
@@ -70,10 +71,10 @@ def missing_names(ctx: FixContext) -> list[Candidate]:
     name = m["name"]
     out: list[Candidate] = []
     if name in sys.stdlib_module_names:
-        out.append(Candidate(_with_import(ctx.code, ctx.tree, f"import {name}"), "template",
+        out.append(Candidate(with_import(ctx.code, ctx.tree, f"import {name}"), "template",
                              f"added `import {name}` (the standard-library module was used but never imported)", 0.9))
     for i, mod in enumerate(_stdlib_member(name)[:2]):
-        out.append(Candidate(_with_import(ctx.code, ctx.tree, f"from {mod} import {name}"), "template",
+        out.append(Candidate(with_import(ctx.code, ctx.tree, f"from {mod} import {name}"), "template",
                              f"added `from {mod} import {name}` (`{name}` is defined in {mod})", 0.85 * 0.8 ** i))
     pool = set(scope_names(None, ctx.tree)) | set(dir(builtins))
     for node in ast.walk(ctx.tree):

@@ -8,7 +8,7 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit, statement_at
-from graphs.auto_fix.name_fixes import _with_import
+from graphs.auto_fix.name_fixes import with_import
 
 _SECRET_NAME = re.compile(r"(?i)token|secret|passw|nonce|salt|otp|api_?key|session|reset|code|key")
 _PASSWORD = re.compile(r"(?i)passw|pwd|secret")
@@ -35,7 +35,7 @@ def imported_modules(tree: ast.Module) -> set[str]:
 
 def ensure_import(code: str, module: str) -> str:
     tree = ast.parse(code)
-    return code if module in imported_modules(tree) else _with_import(code, tree, f"import {module}")
+    return code if module in imported_modules(tree) else with_import(code, tree, f"import {module}")
 
 
 def flatten_add(node: ast.expr) -> list[ast.expr]:

@@ -119,8 +119,56 @@ def decode_formatted_bytes(ctx: FixContext) -> list[Candidate]:
     return out[:3]
 
 
+def encoded_lengths(ctx: FixContext) -> list[Candidate]:
+    """`len(text)` measured in characters where the function also has `encoded = text.encode(...)`: a byte limit
+    needs `len(encoded)`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)):
+        encoded = {ast.unparse(a.value.func.value): a.targets[0].id for a in ast.walk(func)
+                   if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                   and isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Attribute)
+                   and a.value.func.attr == "encode"}
+        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and callee(n) == "len" and len(n.args) == 1):
+            source = ast.unparse(call.args[0])
+            if source in encoded:
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, call.args[0], encoded[source])])
+                if code:
+                    out.append(Candidate(code, "template", f"line {call.lineno}: `len({source})` counts characters; "
+                                         f"the limit is on the encoded bytes `len({encoded[source]})`", 0.86))
+    return out
+
+
+def missing_normalization(ctx: FixContext) -> list[Candidate]:
+    """`import unicodedata` that nothing uses, in code comparing or canonicalising names: the normalisation
+    step is missing (`"e\u0301"` and `"\u00e9"` are the same text): normalise the input first."""
+    if ctx.tree is None or not any(isinstance(n, ast.Import) and any(a.name == "unicodedata" for a in n.names)
+                                   for n in ast.walk(ctx.tree)):
+        return []
+    if any(isinstance(n, ast.Name) and n.id == "unicodedata" for n in ast.walk(ctx.tree)):
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ctx.tree.body if isinstance(f, ast.FunctionDef)):
+        params = [a.arg for a in func.args.args]
+        for ret in (r for r in ast.walk(func) if isinstance(r, ast.Return) and r.value is not None):
+            base = ret.value
+            while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
+                base = base.func.value
+            if not (isinstance(base, ast.Name) and base.id in params) or base is ret.value:
+                continue
+            for form, prior in (("NFC", 0.82), ("NFKC", 0.74)):
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, base, f"unicodedata.normalize({form!r}, "
+                                                                         f"{base.id})")])
+                if code:
+                    out.append(Candidate(code, "template", f"line {ret.lineno}: `{base.id}` is normalised ({form}) "
+                                         f"first, so composed and decomposed accents compare equal", prior))
+    return out
+
+
 _CRASHES = ["type_error", "other_exception", "attribute_error", "value_error"]
 PROPOSERS: dict[str, list[Proposer]] = {
     **{c: [either_type, decode_at_source] for c in _CRASHES},
-    **{c: [decode_formatted_bytes] for c in ("wrong_output", "assertion_error", "unknown")},
+    **{c: [decode_formatted_bytes, encoded_lengths, missing_normalization]
+       for c in ("wrong_output", "assertion_error", "unknown")},
 }

@@ -1,0 +1,105 @@
+"""Sort order repairs: date strings compared as text (`"15/12/2023" > "03/02/2024"`) get a parsed key, and a
+two-pass stable sort whose passes run in the wrong order (the last pass decides) gets them swapped."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import datetime
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, node_edit
+from graphs.auto_fix.name_fixes import with_import
+from graphs.auto_fix.propose_types import Proposer
+
+_DATE_TEXT = re.compile(r"['\"](\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)['\"]")
+_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%Y-%m-%d",
+            "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M")
+
+
+def _sample_formats(hints: str) -> list[str]:
+    """Formats that parse every date-like string the tests and context show (none when they disagree)."""
+    samples = _DATE_TEXT.findall(hints)
+    if not samples:
+        return []
+    out = []
+    for fmt in _FORMATS:
+        try:
+            for s in samples:
+                datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        out.append(fmt)
+    return out[:2]
+
+
+def _sort_keys(tree: ast.Module) -> list[ast.Lambda]:
+    return [k.value for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords
+            if k.arg == "key" and isinstance(k.value, ast.Lambda)]
+
+
+def _datetime_binding(tree: ast.Module) -> str | None:
+    """"class" for `from datetime import datetime`, "module" for `import datetime`, else None."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "datetime" and any(
+                a.name == "datetime" and a.asname is None for a in node.names):
+            return "class"
+        if isinstance(node, ast.Import) and any(a.name == "datetime" and a.asname is None for a in node.names):
+            return "module"
+    return None
+
+
+def parsed_date_keys(ctx: FixContext) -> list[Candidate]:
+    """A sort key that returns a date string in a day-first or month-first layout: parse it."""
+    if ctx.tree is None:
+        return []
+    formats = _sample_formats(ctx.hints)
+    out: list[Candidate] = []
+    for key in _sort_keys(ctx.tree):
+        if not isinstance(key.body, ast.Subscript | ast.Attribute | ast.Name):
+            continue
+        bound = _datetime_binding(ctx.tree)
+        for fmt in formats:
+            prefix = "datetime.datetime.strptime" if bound == "module" else "datetime.strptime"
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, key.body, f"{prefix}({ast.unparse(key.body)}, "
+                                                                        f"{fmt!r})")])
+            if code and bound is None:
+                code = with_import(code, ast.parse(code), "from datetime import datetime")
+            if code:
+                out.append(Candidate(code, "template", f"line {key.lineno}: the key compared date text "
+                                     f"character by character; it now parses it with `{fmt}`", 0.84))
+    return out
+
+
+def swapped_sort_passes(ctx: FixContext) -> list[Candidate]:
+    """`xs = sorted(rows, key=primary)` then `xs.sort(key=secondary)`: a stable multi-key sort sorts by the
+    secondary key first and the primary key last."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for body in (n.body for n in ast.walk(ctx.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+        for first, second in zip(body, body[1:], strict=False):
+            k1 = _key_of(first)
+            k2 = _key_of(second)
+            if k1 is None or k2 is None:
+                continue
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, k1, ast.unparse(k2)),
+                                          node_edit(ctx.lines, k2, ast.unparse(k1))])
+            if code:
+                out.append(Candidate(code, "template", f"lines {first.lineno}-{second.lineno}: the sort passes "
+                                     f"were swapped: a stable sort by several keys sorts by the most important "
+                                     f"key last", 0.86))
+    return out
+
+
+def _key_of(stmt: ast.stmt) -> ast.expr | None:
+    """The `key=` of `x = sorted(..., key=k)` or `x.sort(key=k)`."""
+    call = stmt.value if isinstance(stmt, ast.Assign | ast.Expr) else None
+    if isinstance(call, ast.Call) and ast.unparse(call.func).rsplit(".", 1)[-1] in ("sorted", "sort"):
+        return next((k.value for k in call.keywords if k.arg == "key"), None)
+    return None
+
+
+PROPOSERS: dict[str, list[Proposer]] = {
+    cls: [parsed_date_keys, swapped_sort_passes] for cls in ("wrong_output", "assertion_error", "unknown")
+}
