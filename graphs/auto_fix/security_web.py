@@ -1,5 +1,6 @@
 """Security repairs common in web code: timing-safe secret comparison (CWE-208), open redirects (CWE-601),
-shell command strings with quoted values (CWE-78) and pathlib paths kept inside their base (CWE-22)."""
+shell command strings with quoted values (CWE-78), pathlib paths kept inside their base (CWE-22) and values
+escaped before they go into HTML (CWE-79)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit, statement_at
-from graphs.auto_fix.security_fixes import ensure_import, wanted_exception
+from graphs.auto_fix.security_fixes import ensure_import, flatten_add, wanted_exception
 
 _SECRET = re.compile(r"(?i)sig|signature|digest|mac|hmac|token|secret|hash|api_?key|otp|nonce")
 _DIR = re.compile(r"(?i)root|dir|base|folder|path|storage|home|upload|static|media")
@@ -66,10 +67,13 @@ def open_redirects(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
+    # `url.startswith("/") or urlparse(url).netloc`: the `or` lets any host through; the whole test is replaced.
+    parents = {id(v): n for n in ast.walk(ctx.tree) if isinstance(n, ast.BoolOp) and isinstance(n.op, ast.Or)
+               for v in n.values}
     for call, name in _redirect_checks(ctx.tree):
         strict = (f"({name}.startswith('/') and not {name}.startswith('//') and '\\\\' not in {name} "
                   f"and not urllib.parse.urlsplit({name}).netloc)")
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, strict)])
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, parents.get(id(call), call), strict)])
         if code:
             out.append(Candidate(ensure_import(code, "urllib.parse"), "template", f"line {call.lineno}: `{name}` "
                                  "must be a same-site path: `//host` and backslashes are rejected (open redirect, "
@@ -135,7 +139,60 @@ def pathlib_containment(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w-]*[^<>]*>?|&\w+;")
+
+
+def _html_parts(node: ast.expr) -> list[ast.expr] | None:
+    """The interpolated values of an HTML string built by `+`, an f-string or `.format`, when its literal text has
+    tags."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts = flatten_add(node)
+        literal = "".join(p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str))
+        values = [p for p in parts if not isinstance(p, ast.Constant | ast.JoinedStr)]
+        for fstring in (p for p in parts if isinstance(p, ast.JoinedStr)):
+            literal += "".join(str(v.value) for v in fstring.values if isinstance(v, ast.Constant))
+            values += [v.value for v in fstring.values if isinstance(v, ast.FormattedValue) and v.format_spec is None]
+    elif isinstance(node, ast.JoinedStr):
+        literal = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        values = [v.value for v in node.values if isinstance(v, ast.FormattedValue) and v.format_spec is None]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+        literal, values = node.func.value.value, [*node.args, *(k.value for k in node.keywords)]
+    else:
+        return None
+    return values if _TAG.search(literal) else None
+
+
+def _escaped(value: ast.expr) -> bool:
+    return isinstance(value, ast.Call) and ast.unparse(value.func).rsplit(".", 1)[-1] in ("escape", "quote",
+                                                                                         "quote_plus", "urlencode")
+
+
+def html_escapes(ctx: FixContext) -> list[Candidate]:
+    """Values put into HTML text unescaped (`"<p>" + name + "</p>"`, `f"<b>{title}</b>"`): `html.escape` each one
+    (cross-site scripting, CWE-79)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    seen: set[int] = set()
+    for node in ast.walk(ctx.tree):
+        values = _html_parts(node)
+        if not values or id(node) in seen:
+            continue
+        seen |= {id(n) for n in ast.walk(node)}
+        raw = [v for v in values if isinstance(v, ast.Name | ast.Attribute | ast.Subscript | ast.Call)
+               and not _escaped(v)]
+        for wrap, prior in (("html.escape({})", 0.86), ("html.escape(str({}))", 0.8)):
+            edits = [node_edit(ctx.lines, v, wrap.format(ast.unparse(v))) for v in raw]
+            code = apply_edits(ctx.code, edits) if edits else None
+            if code:
+                out.append(Candidate(ensure_import(code, "html"), "template", f"line {node.lineno}: "
+                                     f"{', '.join(f'`{ast.unparse(v)}`' for v in raw)} escaped with `html.escape` "
+                                     f"before going into HTML (cross-site scripting, CWE-79)", prior))
+    return out
+
+
 def web_security_candidates(ctx: FixContext) -> list[Candidate]:
     """Every web-security template that applies."""
     return (constant_time_compares(ctx) + open_redirects(ctx) + quoted_command_strings(ctx)
-            + pathlib_containment(ctx))
+            + pathlib_containment(ctx) + html_escapes(ctx))

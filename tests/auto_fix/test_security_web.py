@@ -9,6 +9,7 @@ import pytest
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.security_web import (
     constant_time_compares,
+    html_escapes,
     open_redirects,
     pathlib_containment,
     quoted_command_strings,
@@ -62,3 +63,20 @@ def test_pathlib_join_is_kept_inside_its_root(tmp_path):
         run_snippet(fixed, "read_upload", str(tmp_path / "files"), "../secret.txt")
     numeric = "def share(total, count):\n    part = total / count\n    return part\n"
     assert pathlib_containment(_ctx(numeric)) == []
+
+
+def test_html_built_by_concatenation_or_fstring_is_escaped():
+    code = 'def card(name, note):\n    return "<p>" + name + "</p>" + f"<i>{note}</i>"\n'
+    cands = html_escapes(_ctx(code))
+    assert cands and cands[0].code.startswith("import html")
+    out = run_snippet(cands[0].code, "card", "<script>", "a&b")
+    assert out == "<p>&lt;script&gt;</p><i>a&amp;b</i>"
+    assert html_escapes(_ctx('def plain(a):\n    return "x=" + a\n')) == []
+
+
+def test_redirect_check_joined_by_or_is_replaced_whole():
+    code = ("from urllib.parse import urlparse\n\n\ndef target(next_url):\n"
+            "    if next_url.startswith('/') or urlparse(next_url).netloc:\n        return next_url\n    return '/'\n")
+    fixed = open_redirects(_ctx(code))[0].code
+    assert run_snippet(fixed, "target", "https://evil.example/x") == "/"
+    assert run_snippet(fixed, "target", "/home") == "/home"
