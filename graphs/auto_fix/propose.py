@@ -53,7 +53,7 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.value_fixes", "graphs.auto_fix.exception_fixes", "graphs.auto_fix.resource_fixes",
     "graphs.auto_fix.call_fixes", "graphs.auto_fix.gotcha_fixes", "graphs.auto_fix.state_fixes",
     "graphs.auto_fix.text_bytes", "graphs.auto_fix.unbound_fixes",
-    "graphs.auto_fix.recursion_fixes", "graphs.auto_fix.date_fixes",
+    "graphs.auto_fix.recursion_fixes", "graphs.auto_fix.dunder_recursion", "graphs.auto_fix.date_fixes",
     "graphs.auto_fix.regex_fixes", "graphs.auto_fix.hang_fixes",
     "graphs.auto_fix.aliasing_fixes", "graphs.auto_fix.format_fixes", "graphs.auto_fix.loop_exits",
     "graphs.auto_fix.sort_fixes",

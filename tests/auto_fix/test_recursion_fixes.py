@@ -5,10 +5,13 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.dunder_recursion import special_method_recursion
 from graphs.auto_fix.recursion_fixes import (
+    excluded_midpoints,
+    linked_receivers,
     shrinking_calls,
     skipped_base_cases,
-    special_method_recursion,
+    visited_checks,
     visited_sets,
 )
 from tests.auto_fix.snippets import run_snippet, working_codes
@@ -79,3 +82,28 @@ def test_visited_set_stops_a_walk_around_a_cycle():
     graph = {"a": ["b"], "b": ["c", "a"], "c": []}
     assert working_codes(cands, "deps", (graph, "a"), ["a", "b", "c"])
     assert "_seen=None" in cands[0].code
+
+
+def test_visited_check_is_added_where_the_node_is_recorded():
+    code = ("def reach(g, n, seen=None):\n    seen = set() if seen is None else seen\n    seen.add(n)\n"
+            "    for m in g.get(n, ()):\n        reach(g, m, seen)\n    return seen\n")
+    cands = visited_checks(_ctx(code))
+    assert cands and "if n in seen:\n        return seen" in cands[0].code
+    assert run_snippet(cands[0].code, "reach", {"a": ["b"], "b": ["a"]}, "a") == {"a", "b"}
+
+
+def test_method_recursion_follows_the_link_and_ranges_drop_the_midpoint():
+    code = ("class Node:\n    def __init__(self, v, up=None):\n        self.v = v\n        self.up = up\n\n"
+            "    def chain(self):\n        return [self.v] if self.up is None else self.chain() + [self.v]\n")
+    cands = linked_receivers(_ctx(code))
+    assert cands and "self.up.chain()" in cands[0].code
+    code = ("def find(xs, t, lo, hi):\n    if lo > hi:\n        return -1\n    mid = (lo + hi) // 2\n"
+            "    if xs[mid] == t:\n        return mid\n    if xs[mid] < t:\n        return find(xs, t, mid, hi)\n"
+            "    return find(xs, t, lo, mid - 1)\n")
+    assert working_codes(excluded_midpoints(_ctx(code)), "find", ([1, 3, 5], 5, 0, 2), 2)
+
+
+def test_str_shows_fields_instead_of_formatting_itself():
+    code = 'class P:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n\n    def __str__(self):\n        return f"P({self})"\n'
+    cands = special_method_recursion(_ctx(code))
+    assert cands and 'f"P({self.x}, {self.y})"' in cands[0].code
