@@ -8,6 +8,7 @@ templates are precise and ranked above the generic ±1 updates."""
 from __future__ import annotations
 
 import ast
+import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit
@@ -161,6 +162,33 @@ def requeue_progress(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_LIMIT_NAME = re.compile(r"(?i)attempt|retr|tries|limit|max|times|budget")
+
+
+def retry_limits(ctx: FixContext) -> list[Candidate]:
+    """A retry loop counts its failures (`tries += 1` in the `except`) but never compares the count with the
+    limit parameter: give up (re-raise) once it is reached."""
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)) if ctx.tree else []:
+        params = [a.arg for a in (*func.args.args, *func.args.kwonlyargs) if _LIMIT_NAME.search(a.arg)]
+        for loop in (n for n in ast.walk(func) if isinstance(n, ast.While)):
+            nodes = _own(loop.body)
+            compared = {n.id for c in nodes if isinstance(c, ast.Compare) for n in ast.walk(c) if isinstance(n, ast.Name)}
+            compared |= {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}
+            for handler in (h for h in nodes if isinstance(h, ast.ExceptHandler)):
+                for step in (s for s in handler.body if isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name)
+                             and isinstance(s.op, ast.Add) and s.target.id not in compared):
+                    pad = indent_of(ctx.lines[step.lineno - 1])
+                    for limit in params:
+                        for op, prior in ((">=", 0.9), (">", 0.86)):
+                            code = insert_lines(ctx.code, (step.end_lineno or step.lineno) + 1,
+                                                [f"{pad}if {step.target.id} {op} {limit}:", f"{pad}    raise"])
+                            out.append(Candidate(code, "template", f"line {step.lineno}: the retry loop counted "
+                                                 f"`{step.target.id}` but never gave up; it re-raises once "
+                                                 f"`{step.target.id} {op} {limit}`", prior))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    "hang": [derived_updates, continue_advances, jumped_conditions, hoisted_resets, requeue_progress],
+    "hang": [derived_updates, continue_advances, jumped_conditions, hoisted_resets, requeue_progress, retry_limits],
 }

@@ -11,6 +11,7 @@ from graphs.auto_fix.hang_fixes import (
     hoisted_resets,
     jumped_conditions,
     requeue_progress,
+    retry_limits,
 )
 from tests.auto_fix.snippets import run_snippet, working_codes
 
@@ -57,3 +58,23 @@ def test_requeued_items_count_their_attempts():
     cands = requeue_progress(_ctx(code))
     assert cands and "q.append((item, n + 1))" in cands[0].code
     assert run_snippet(cands[0].code, "drain", [1, 2], lambda i: i == 1) == [2]
+
+
+def test_retry_loop_gives_up_at_its_limit():
+    code = ("def call(op, retries=3):\n    failures = 0\n    while True:\n        try:\n            return op()\n"
+            "        except OSError:\n            failures += 1\n")
+    calls = []
+
+    def down():
+        calls.append(1)
+        raise OSError("down")
+
+    cands = retry_limits(_ctx(code))
+    assert cands and "if failures >= retries:" in cands[0].code
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    try:
+        scope["call"](down)
+    except OSError:
+        pass
+    assert len(calls) == 3
