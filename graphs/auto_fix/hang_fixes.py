@@ -162,6 +162,76 @@ def requeue_progress(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_LINKS = ("next", "parent", "child", "left", "right", "tail", "prev", "successor", "link")
+
+
+def _truthy_names(test: ast.expr) -> list[str]:
+    """Names a loop condition tests for truthiness or `is not None` (`while node:`, `while x is not None`)."""
+    if isinstance(test, ast.Name):
+        return [test.id]
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and isinstance(test.ops[0], ast.IsNot):
+        return [test.left.id]
+    if isinstance(test, ast.BoolOp):
+        return [n for v in test.values for n in _truthy_names(v)]
+    return []
+
+
+def advanced_cursors(ctx: FixContext) -> list[Candidate]:
+    """`while node:` whose body never moves `node`: follow its link (`node = node.next`), or take the item off
+    the container the loop drains (`stack[-1]` → `stack.pop()`)."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        nodes = _own(loop.body)
+        assigned = _assigned(nodes)
+        mutated = {n.func.value.id for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                   and isinstance(n.func.value, ast.Name)}
+        for name in _truthy_names(loop.test):
+            if name in assigned or name in mutated:
+                continue
+            read = [n.attr for n in nodes if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                    and n.value.id == name]
+            links = [a for a in read if a in _LINKS] + [a for a in _LINKS if a not in read][:3]
+            last = loop.body[-1]
+            pad, at = indent_of(ctx.lines[last.lineno - 1]), (last.end_lineno or last.lineno) + 1
+            for i, attr in enumerate(dict.fromkeys(links)):
+                out.append(Candidate(insert_lines(ctx.code, at, [f"{pad}{name} = {name}.{attr}"]), "template",
+                                     f"line {at}: `{name} = {name}.{attr}`: the loop never moved `{name}`",
+                                     0.88 * 0.97 ** i))
+            for sub in (n for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                        and n.value.id == name and ast.unparse(n.slice) in ("0", "-1")
+                        and isinstance(n.ctx, ast.Load)):
+                pop = f"{name}.pop()" if ast.unparse(sub.slice) == "-1" else f"{name}.pop(0)"
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, sub, pop)])
+                if code:
+                    out.append(Candidate(code, "template", f"line {sub.lineno}: `{ast.unparse(sub)}` → `{pop}`: the "
+                                         f"loop read the next item but never took it off `{name}`", 0.9))
+    return out
+
+
+def unconditional_advances(ctx: FixContext) -> list[Candidate]:
+    """The loop index only moves inside one branch (`if ok: i += 1`): when the branch is not taken the loop
+    spins; advance on every pass."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        top = {n.target.id for n in loop.body if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+        for name, _ in _cond_names(loop.test):
+            updates = [n for n in _own(loop.body) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+                       and n.target.id == name]
+            if not updates or name in top or any(isinstance(n, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in n.targets) for n in _own(loop.body)):
+                continue
+            branch = next((b for b in _own(loop.body) if isinstance(b, ast.If) and updates[0] in b.body
+                           and not b.orelse), None)
+            if branch is None:
+                continue
+            pad = indent_of(ctx.lines[branch.lineno - 1])
+            update = ast.unparse(updates[0])
+            code = insert_lines(ctx.code, (branch.end_lineno or branch.lineno) + 1, [f"{pad}else:", f"{pad}    {update}"])
+            out.append(Candidate(code, "template", f"line {branch.lineno}: `{update}` also when the branch is not "
+                                 f"taken, so the loop always advances", 0.86))
+    return out
+
+
 _LIMIT_NAME = re.compile(r"(?i)attempt|retr|tries|limit|max|times|budget")
 
 
@@ -190,5 +260,6 @@ def retry_limits(ctx: FixContext) -> list[Candidate]:
 
 
 PROPOSERS: dict[str, list[Proposer]] = {
-    "hang": [derived_updates, continue_advances, jumped_conditions, hoisted_resets, requeue_progress, retry_limits],
+    "hang": [derived_updates, continue_advances, jumped_conditions, hoisted_resets, requeue_progress, retry_limits,
+             advanced_cursors, unconditional_advances],
 }

@@ -29,7 +29,7 @@ TEMPLATES: dict[ErrorClass, list[Proposer]] = {
     "index_error": [templates.empty_guards, templates.base_cases],
     "key_error": [templates.key_fixes],
     "recursion_error": [templates.base_cases],
-    "hang": [templates.loop_progress],
+    "hang": [templates.loop_progress, templates.iteration_copies],
     "name_error": [name_fixes.missing_names],
     "attribute_error": [name_fixes.wrong_attributes],
     "type_error": [name_fixes.type_conversions, type_fixes.argument_counts, type_fixes.value_shapes],

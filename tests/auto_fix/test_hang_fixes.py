@@ -6,12 +6,14 @@ import ast
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.hang_fixes import (
+    advanced_cursors,
     continue_advances,
     derived_updates,
     hoisted_resets,
     jumped_conditions,
     requeue_progress,
     retry_limits,
+    unconditional_advances,
 )
 from tests.auto_fix.snippets import run_snippet, working_codes
 
@@ -78,3 +80,17 @@ def test_retry_loop_gives_up_at_its_limit():
     except OSError:
         pass
     assert len(calls) == 3
+
+
+def test_cursor_follows_its_link_or_pops_the_container():
+    code = ("def total(node):\n    s = 0\n    while node is not None:\n        s += node.value\n    return s\n")
+    cands = advanced_cursors(_ctx(code))
+    assert cands and "node = node.next" in cands[0].code
+    code = "def drain(stack):\n    out = []\n    while stack:\n        out.append(stack[-1])\n    return out\n"
+    assert working_codes(advanced_cursors(_ctx(code)), "drain", ([1, 2],), [2, 1])
+
+
+def test_index_moved_only_in_one_branch_moves_on_every_pass():
+    code = ("def evens(xs):\n    i, out = 0, []\n    while i < len(xs):\n        if xs[i] % 2 == 0:\n"
+            "            out.append(xs[i])\n            i += 1\n    return out\n")
+    assert working_codes(unconditional_advances(_ctx(code)), "evens", ([1, 2, 3, 4],), [2, 4])
