@@ -231,8 +231,24 @@ def injected_clock(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_ALL = [date_rewrites, injected_clock]
+def inclusive_days(ctx: FixContext) -> list[Candidate]:
+    """`(end - start).days` counts the nights between two dates; a count of days that includes both ends (a
+    divisor, a range) needs `+ 1`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.attr == "days"
+                 and isinstance(n.value, ast.BinOp) and isinstance(n.value.op, ast.Sub)):
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, node, f"{ast.unparse(node)} + 1")])
+        if code:
+            out.append(Candidate(code, "template", f"line {node.lineno}: both end dates count: "
+                                 f"`{ast.unparse(node)} + 1`", 0.8))
+    return out
+
+
+_ALL = [date_rewrites, injected_clock, inclusive_days]
 PROPOSERS: dict[str, list[Proposer]] = {
     **{cls: _ALL for cls in ("wrong_output", "assertion_error", "unknown", "other_exception", "value_error")},
     "type_error": [date_comparisons, *_ALL],
+    "zero_division": [inclusive_days],
 }

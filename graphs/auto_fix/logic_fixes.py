@@ -1,0 +1,190 @@
+"""Logic slips in wrong-output bugs: 0 or "" treated as missing (`if not x`, `x or default`), `str.find`'s -1
+used as an index, an `except` that stops the whole loop, `and`/`or` precedence, `replace(..., 1)` and
+`lstrip(prefix)` that do something else than intended, dict merges in the wrong order, every `//` of an
+expression made `/`, and a key the tests' data has that the code misspells."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, node_edit
+from graphs.auto_fix.propose_types import Proposer
+
+_DATA_KEY = re.compile(r"""["']([A-Za-z_][\w-]*)["']\s*:""")
+
+
+def _near(ctx: FixContext) -> set[int]:
+    return set(ctx.suspicious[:10]) | ({ctx.line} if ctx.line else set())
+
+
+def _edit(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
+    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []
+
+
+def falsy_values(ctx: FixContext) -> list[Candidate]:
+    """`if not x` / `x or default` treat 0, 0.0 and "" like a missing value: test for None instead."""
+    if ctx.tree is None:
+        return []
+    near, out = _near(ctx), []
+    for node in ast.walk(ctx.tree):
+        if getattr(node, "lineno", 0) not in near:
+            continue
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(
+                node.operand, ast.Name | ast.Attribute | ast.Subscript | ast.Call):
+            x = ast.unparse(node.operand)
+            out += _edit(ctx, node, f"{x} is None", f"`not {x}` is also true for 0 and \"\"; `{x} is None`", 0.8)
+        elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2 and isinstance(
+                node.values[0], ast.Name | ast.Attribute | ast.Subscript | ast.Call):
+            x, d = (ast.unparse(v) for v in node.values)
+            text = f"{x} if {x} is not None else {d}" if isinstance(node.values[0], ast.Name | ast.Attribute) \
+                else f"(lambda v: {d} if v is None else v)({x})"
+            out += _edit(ctx, node, text, f"`{x} or ...` also replaced 0 and \"\"; only None falls back now", 0.8)
+        elif isinstance(node, ast.If | ast.IfExp | ast.While) and isinstance(node.test, ast.Name | ast.Attribute):
+            x = ast.unparse(node.test)
+            out += _edit(ctx, node.test, f"{x} is not None", f"`if {x}` is false for 0 and \"\"; `{x} is not None`",
+                         0.75)
+    return out
+
+
+def find_misses(ctx: FixContext) -> list[Candidate]:
+    """`cut = s.find("#")` then `s[:cut]`: when the text is absent `find` gives -1 and the slice drops the last
+    character; slice only when found."""
+    if ctx.tree is None:
+        return []
+    found = {s.targets[0].id: s for s in ast.walk(ctx.tree) if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Call)
+             and isinstance(s.value.func, ast.Attribute) and s.value.func.attr in ("find", "rfind")}
+    out: list[Candidate] = []
+    for sub in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice)):
+        for bound in (sub.slice.lower, sub.slice.upper):
+            if isinstance(bound, ast.Name) and bound.id in found:
+                text = f"({ast.unparse(sub)} if {bound.id} != -1 else {ast.unparse(sub.value)})"
+                out += _edit(ctx, sub, text, f"`{bound.id}` is -1 when nothing was found; the text is kept whole "
+                                             f"then", 0.88)
+    return out
+
+
+def loop_handlers(ctx: FixContext) -> list[Candidate]:
+    """An `except` inside a loop that `break`s (or returns) on one bad item: skip that item (`continue`)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.For | ast.While)):
+        for handler in (h for t in loop.body if isinstance(t, ast.Try) for h in t.handlers):
+            if len(handler.body) == 1 and isinstance(handler.body[0], ast.Break | ast.Return):
+                out += _edit(ctx, handler.body[0], "continue", "a bad item ended the whole loop; it is skipped now",
+                             0.86)
+    return out
+
+
+def precedence_groups(ctx: FixContext) -> list[Candidate]:
+    """`a and b or c` groups as `(a and b) or c`; the intent is often `a and (b or c)` (and the other way)."""
+    if ctx.tree is None:
+        return []
+    near, out = _near(ctx), []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BoolOp) and getattr(n, "lineno", 0) in near):
+        inner_op = ast.And if isinstance(node.op, ast.Or) else ast.Or
+        first = node.values[0]
+        if isinstance(first, ast.BoolOp) and isinstance(first.op, inner_op) and len(node.values) >= 2:
+            head, rest = first.values[:-1], [first.values[-1], *node.values[1:]]
+            outer = " or " if isinstance(node.op, ast.Or) else " and "
+            inner = " and " if inner_op is ast.And else " or "
+            text = inner.join(ast.unparse(v) for v in head) + inner + "(" + outer.join(ast.unparse(v) for v in rest) + ")"
+            out += _edit(ctx, node, text, f"regrouped: `{text}` (`and` binds tighter than `or`)", 0.84)
+    return out
+
+
+def string_method_slips(ctx: FixContext) -> list[Candidate]:
+    """`s.replace(a, b, 1)` replaces only the first occurrence; `s.lstrip("MUS-")` strips any of those
+    characters, not the prefix (`removeprefix`)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    counted = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+               and n.func.attr == "replace" and len(n.args) == 3]
+    if len(counted) > 1 and all(c.lineno == c.end_lineno for c in counted):
+        # Chained `.replace(a, b, 1).replace(c, d, 1)`: every count dropped together.
+        lines = ctx.code.splitlines(keepends=True)
+        for row in {c.lineno for c in counted}:
+            lines[row - 1] = re.sub(r",\s*1\)", ")", lines[row - 1])
+        if "".join(lines) != ctx.code:
+            out.append(Candidate("".join(lines), "template", "every occurrence is replaced, not only the first "
+                                 "(all `replace` counts dropped)", 0.84))
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+        owner, name = ast.unparse(call.func.value), call.func.attr
+        if name == "replace" and len(call.args) == 3:
+            text = f"{owner}.replace({ast.unparse(call.args[0])}, {ast.unparse(call.args[1])})"
+            out += _edit(ctx, call, text, "every occurrence is replaced, not only the first", 0.82)
+        if name in ("lstrip", "rstrip") and len(call.args) == 1 and not (
+                isinstance(call.args[0], ast.Constant) and len(str(call.args[0].value)) <= 1):
+            new = "removeprefix" if name == "lstrip" else "removesuffix"
+            text = f"{owner}.{new}({ast.unparse(call.args[0])})"
+            out += _edit(ctx, call, text, f"`{name}` strips any of those characters; `{new}` removes exactly that "
+                                          f"text", 0.9)
+    return out
+
+
+def merge_orders(ctx: FixContext) -> list[Candidate]:
+    """`{**overrides, **defaults}`: later entries win, so the defaults overwrote the overrides; reverse."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for d in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Dict) and len(n.keys) >= 2
+              and all(k is None for k in n.keys)):
+        parts = [ast.unparse(v) if isinstance(v, ast.Name | ast.Attribute | ast.Call | ast.Subscript)
+                 else f"({ast.unparse(v)})" for v in reversed(d.values)]
+        text = "{" + ", ".join(f"**{p}" for p in parts) + "}"
+        out += _edit(ctx, d, text, "merge order reversed: the most specific mapping must come last to win", 0.86)
+    for b in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr)
+              and isinstance(n.left, ast.Name | ast.Attribute) and isinstance(n.right, ast.Name | ast.Attribute)):
+        out += _edit(ctx, b, f"{ast.unparse(b.right)} | {ast.unparse(b.left)}", "merge order reversed (`|` keeps "
+                                                                                  "the right side's values)", 0.7)
+    return out
+
+
+def true_divisions(ctx: FixContext) -> list[Candidate]:
+    """Every `//` of one expression made `/` at once (`miles // (seconds // 3600)`)."""
+    if ctx.tree is None:
+        return []
+    near, out = _near(ctx), []
+    for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Return | ast.Assign | ast.AugAssign)
+                 and s.lineno in near):
+        floors = [n for n in ast.walk(stmt) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)]
+        if len(floors) < 2:
+            continue
+        row = ctx.lines[stmt.lineno - 1]
+        if stmt.lineno == stmt.end_lineno and row.count("//") == len(floors):
+            lines = ctx.code.splitlines(keepends=True)
+            lines[stmt.lineno - 1] = lines[stmt.lineno - 1].replace("//", "/")
+            out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: every `//` made `/`: the "
+                                 f"floor divisions dropped the fractions", 0.84))
+    return out
+
+
+def data_keys(ctx: FixContext) -> list[Candidate]:
+    """A string key the code reads (`item.get("fragile")`) swapped for a key the tests' data has that the code
+    never reads (`"insured"`)."""
+    if ctx.tree is None:
+        return []
+    used = {n.value for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    offered = [k for k in dict.fromkeys(_DATA_KEY.findall(ctx.hints)) if k not in used]
+    near, out = _near(ctx), []
+    for node in ast.walk(ctx.tree):
+        key = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+            key = node.args[0]
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            key = node.slice
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or key.lineno not in near:
+            continue
+        for other in offered[:4]:
+            out += _edit(ctx, key, repr(other), f"reads `{other}` (a field of the data) instead of `{key.value}`", 0.6)
+    return out
+
+
+_WRONG = [falsy_values, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
+          true_divisions, data_keys]
+PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

@@ -1,0 +1,96 @@
+"""Logic slips and state that outlives its call."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.logic_fixes import (
+    data_keys,
+    falsy_values,
+    find_misses,
+    loop_handlers,
+    merge_orders,
+    precedence_groups,
+    string_method_slips,
+    true_divisions,
+)
+from graphs.auto_fix.state_resets import (
+    cache_invalidations,
+    cache_keys,
+    decimal_rounding,
+    outer_loop_resets,
+    per_call_resets,
+)
+from tests.auto_fix.snippets import working_codes
+
+
+def _ctx(code: str, hints: str = "") -> FixContext:
+    lines = list(range(1, len(code.splitlines()) + 1))
+    return FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", exception_type=None, message="",
+                      line=None, suspicious=lines, hints=hints)
+
+
+def test_zero_is_not_missing():
+    code = "def fee(d, default=10):\n    return d.get('fee') or default\n"
+    assert working_codes(falsy_values(_ctx(code)), "fee", ({"fee": 0},), 0)
+    code = "def label(x):\n    if not x:\n        return 'none'\n    return str(x)\n"
+    assert working_codes(falsy_values(_ctx(code)), "label", (0,), "0")
+
+
+def test_find_misses_loop_handlers_and_precedence():
+    code = "def cut(s):\n    i = s.find('#')\n    return s[:i]\n"
+    assert working_codes(find_misses(_ctx(code)), "cut", ("abc",), "abc")
+    code = ("def ints(xs):\n    out = []\n    for x in xs:\n        try:\n            out.append(int(x))\n"
+            "        except ValueError:\n            break\n    return out\n")
+    assert working_codes(loop_handlers(_ctx(code)), "ints", (["1", "x", "3"],), [1, 3])
+    code = "def ok(a, b, c):\n    return a and b or c\n"
+    assert working_codes(precedence_groups(_ctx(code)), "ok", (False, True, True), False)
+
+
+def test_string_methods_merges_divisions_and_data_keys():
+    code = "def local(n):\n    return n.lstrip('MUS-')\n"
+    assert working_codes(string_method_slips(_ctx(code)), "local", ("MUS-SU-1",), "SU-1")
+    code = "def fill(t, a, b):\n    return t.replace('{a}', a, 1).replace('{b}', b, 1)\n"
+    assert working_codes(string_method_slips(_ctx(code)), "fill", ("{a}{b}{a}{b}", "x", "y"), "xyxy")
+    code = "D = {'x': 1}\n\n\ndef conf(o):\n    return {**o, **D}\n"
+    assert working_codes(merge_orders(_ctx(code)), "conf", ({"x": 2},), {"x": 2})
+    code = "def speed(m, s):\n    return round(m // (s // 3600), 1)\n"
+    assert working_codes(true_divisions(_ctx(code)), "speed", (14.0, 9000), 5.6)
+    code = "def ok(item):\n    return item.get('fragile', False)\n"
+    cands = data_keys(_ctx(code, hints='assert ok({"insured": True}) is True'))
+    assert working_codes(cands, "ok", ({"insured": True},), True)
+
+
+def test_caches_are_invalidated_and_keyed_by_every_argument():
+    code = ("class L:\n    def __init__(self):\n        self.items = []\n        self._sum = None\n\n"
+            "    def add(self, x):\n        self.items.append(x)\n\n    def total(self):\n"
+            "        if self._sum is None:\n            self._sum = sum(self.items)\n        return self._sum\n")
+    cands = cache_invalidations(_ctx(code))
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    ledger = scope["L"]()
+    ledger.add(1)
+    assert ledger.total() == 1
+    ledger.add(2)
+    assert ledger.total() == 3
+    code = ("CACHE = {}\n\n\ndef times(route, day, rows):\n    key = route\n    if key not in CACHE:\n"
+            "        CACHE[key] = [t for r, d, t in rows if r == route and d == day]\n    return CACHE[key]\n")
+    cands = cache_keys(_ctx(code))
+    assert cands and "key = (route, day, rows)" in cands[0].code or "key = (route, day" in cands[0].code
+
+
+def test_per_call_and_outer_loop_resets_and_decimal_rounding():
+    code = ("class V:\n    def __init__(self):\n        self.errors = []\n\n    def check(self, xs):\n"
+            "        for x in xs:\n            if x < 0:\n                self.errors.append(x)\n"
+            "        return not self.errors\n")
+    cands = per_call_resets(_ctx(code))
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    v = scope["V"]()
+    assert v.check([-1]) is False and v.check([1]) is True
+    code = ("def best(rows):\n    out = {}\n    top = run = 0\n    for k, xs in rows.items():\n        for x in xs:\n"
+            "            run = run + 1 if x else 0\n            top = max(top, run)\n        out[k] = top\n    return out\n")
+    assert working_codes(outer_loop_resets(_ctx(code)), "best", ({"a": [1, 1], "b": [1, 0]},), {"a": 2, "b": 1})
+    code = ("from decimal import ROUND_HALF_UP, Decimal\n\n\ndef cents(x):\n    return Decimal(str(round(x, 2)))\n")
+    assert working_codes(decimal_rounding(_ctx(code)), "cents", (1.015,), __import__("decimal").Decimal("1.02"))
