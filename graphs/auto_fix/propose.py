@@ -56,7 +56,8 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.recursion_fixes", "graphs.auto_fix.dunder_recursion", "graphs.auto_fix.date_fixes",
     "graphs.auto_fix.regex_fixes", "graphs.auto_fix.hang_fixes",
     "graphs.auto_fix.aliasing_fixes", "graphs.auto_fix.format_fixes", "graphs.auto_fix.loop_exits",
-    "graphs.auto_fix.sort_fixes",
+    "graphs.auto_fix.sort_fixes", "graphs.auto_fix.lookup_keys", "graphs.auto_fix.crash_shapes",
+    "graphs.auto_fix.logic_fixes", "graphs.auto_fix.state_resets",
 )
 
 
@@ -78,10 +79,24 @@ def template_candidates(ctx: FixContext) -> list[Candidate]:
         proposers += [type_fixes.argument_counts, type_fixes.value_shapes]
     out: list[Candidate] = []
     for proposer in proposers:
-        out += proposer(ctx)
+        out += _guarded(proposer, ctx)
     if ctx.tree is not None:
-        out += all_security_candidates(ctx)
+        out += _guarded(all_security_candidates, ctx)
     return out
+
+
+# What a template can raise on code shapes it did not foresee; one such template must not sink the repair.
+_TEMPLATE_ERRORS = (ValueError, TypeError, AttributeError, IndexError, KeyError, SyntaxError, RecursionError)
+
+
+def _guarded(proposer: Proposer, ctx: FixContext) -> list[Candidate]:
+    """The proposer's candidates, or none (logged to stderr) when it fails on this code."""
+    try:
+        return proposer(ctx)
+    except _TEMPLATE_ERRORS as exc:
+        log.warning("template %s failed on this code and was skipped: %r", getattr(proposer, "__qualname__",
+                                                                                     proposer), exc)
+        return []
 
 
 def mutation_candidates(ctx: FixContext, *, second: bool = False, limit: int = 60) -> list[Candidate]:

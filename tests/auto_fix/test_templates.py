@@ -154,3 +154,17 @@ def test_module_names_from_error_text_are_only_imported_from_the_safe_stdlib(cap
     for name in ("this", "antigravity", "chromadb", "numpy", "", "not_a_module_xyz"):
         assert stdlib_module(name) is None
     assert capsys.readouterr().out == ""  # `import this` would have printed the Zen to stdout (the MCP stream)
+
+
+def test_a_failing_template_is_skipped_not_fatal(monkeypatch, caplog):
+    from graphs.auto_fix import propose
+
+    def broken(ctx):
+        raise AttributeError("unforeseen shape")
+
+    monkeypatch.setitem(propose.TEMPLATES, "wrong_output", [broken, *propose.TEMPLATES["wrong_output"]])
+    code = "def total(xs):\n    s = 0\n    for x in xs:\n        s = x\n    return s\n"
+    ctx = FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", suspicious=[4])
+    cands = propose.template_candidates(ctx)
+    assert any("s += x" in c.code for c in cands)
+    assert "unforeseen shape" in caplog.text
