@@ -1,5 +1,5 @@
 """Fixes datasets written without access to the engine: held-out v4, v5 and v6, and the family-focused
-development set v7 (its author had no engine access either, but the engine developers read its cases). Verified
+development sets v7 and v8 (their authors had no engine access either, but the engine developers read them). Verified
 loading, well-formed, varied, and every case a real, reproducible bug. One spec per version; the checks are
 shared."""
 
@@ -31,6 +31,7 @@ class Spec:
     held_out: bool = True  # held-out sets mirror the product's mix of crashes, hangs, wrong output and security
     max_per_kind: int = 6
     minimum_cases: int = 60
+    minimum_cwes: int = 4  # 0 for a set without security cases
 
 
 SPECS = {
@@ -42,6 +43,9 @@ SPECS = {
     "v7": Spec("v7", r"fix7-\d{3}", ("v1", "v2", "v3", "v4", "v5"), 11,
                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=False, max_per_kind=7,
                minimum_cases=50),
+    "v8": Spec("v8", r"fix8-\d{3}", ("v1", "v2", "v3", "v4", "v5"), 15,
+               r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=False, minimum_cases=60,
+               minimum_cwes=0),
 }
 # Crash kind -> the exception the buggy code must end with.
 CRASHING_KINDS = {"type_error": "TypeError", "key_error": "KeyError", "attribute_error": "AttributeError",
@@ -132,10 +136,10 @@ def test_mix_of_crashes_hangs_wrong_output_and_security(version):
     assert 0.25 <= wrong / total <= 0.45, wrong
 
 
-def test_security_cases_name_a_cwe_and_cover_several(cases):
+def test_security_cases_name_a_cwe_and_cover_several(spec, cases):
     security = [c for c in cases if c["kind"] in SECURITY_KINDS]
     assert all(re.fullmatch(r"CWE-\d+", str(c.get("cwe", ""))) for c in security)
-    assert len({c["cwe"] for c in security}) >= 4
+    assert len({c["cwe"] for c in security}) >= spec.minimum_cwes
     assert not [c["id"] for c in cases if "cwe" in c and c["kind"] not in SECURITY_KINDS]
 
 
