@@ -6,6 +6,7 @@ method defined without `self`, a module attribute that lives on the module's cla
 from __future__ import annotations
 
 import ast
+import builtins
 import inspect
 import re
 
@@ -182,10 +183,101 @@ def decimal_commas(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_UNPACK = re.compile(r"not enough values to unpack \(expected (\d+), got (\d+)\)")
+_CONSTRUCTORS = frozenset({"date", "datetime", "time", "timedelta", "dict", "list", "set", "tuple", "int", "float",
+                           "str", "Decimal", "Fraction", "Path", "namedtuple"})
+
+
+def padded_unpacking(ctx: FixContext) -> list[Candidate]:
+    """`h, m, s = parts` with only `m, s` given: pad the missing leading (or trailing) fields first."""
+    m = _UNPACK.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m:
+        return []
+    out: list[Candidate] = []
+    for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Assign) and s.lineno == ctx.line
+                 and isinstance(s.targets[0], ast.Tuple) and isinstance(s.value, ast.Name)):
+        name, want = stmt.value.id, int(m[1])
+        pad = indent_of(ctx.lines[stmt.lineno - 1])
+        for text, why, prior in ((f"{name} = [0] * ({want} - len({name})) + list({name})", "leading fields "
+                                  "default to 0", 0.84),
+                                 (f"{name} = list({name}) + [None] * ({want} - len({name}))", "trailing fields "
+                                  "default to None", 0.74)):
+            lines = ctx.code.splitlines(keepends=True)
+            lines.insert(stmt.lineno - 1, f"{pad}{text}\n")
+            out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{name}` may hold fewer than "
+                                 f"{want} values; {why}", prior))
+    return out
+
+
+def capped_ratios(ctx: FixContext) -> list[Candidate]:
+    """`min(done / total, 1.0)` divides by zero for an empty job: the cap is the answer then."""
+    if ctx.tree is None or ctx.line is None or ctx.error_class != "zero_division":
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and n.lineno == ctx.line
+                 and isinstance(n.func, ast.Name) and n.func.id in ("min", "max") and len(n.args) == 2):
+        div = next((a for a in call.args if isinstance(a, ast.BinOp) and isinstance(a.op, ast.Div | ast.FloorDiv)),
+                   None)
+        cap = next((a for a in call.args if isinstance(a, ast.Constant)), None)
+        if div is None or cap is None:
+            continue
+        text = f"({ast.unparse(cap)} if {ast.unparse(div.right)} == 0 else {ast.unparse(call)})"
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])
+        if code:
+            out.append(Candidate(code, "template", f"line {call.lineno}: nothing to divide by means the cap "
+                                 f"`{ast.unparse(cap)}` is reached", 0.86))
+    return out
+
+
+def builtin_type_members(ctx: FixContext) -> list[Candidate]:
+    """`cannot import name 'maketrans' from 'string'`: Python 3 moved it onto a builtin type (`str.maketrans`)."""
+    m = re.search(r"cannot import name '(\w+)' from '(\w+)'", ctx.message)
+    if ctx.tree is None or not m:
+        return []
+    out: list[Candidate] = []
+    for owner in (t for t in ("str", "bytes", "dict", "int", "float") if hasattr(getattr(builtins, t), m[1])):
+        node = next((n for n in ctx.tree.body if isinstance(n, ast.ImportFrom) and n.module == m[2]
+                     and any(a.name == m[1] for a in n.names)), None)
+        if node is None:
+            break
+        rest = [a for a in node.names if a.name != m[1]]
+        keep = f"from {m[2]} import " + ", ".join(a.name for a in rest) if rest else "pass"
+        edits = [node_edit(ctx.lines, node, keep)] + [node_edit(ctx.lines, n, f"{owner}.{m[1]}")
+                                                      for n in ast.walk(ctx.tree)
+                                                      if isinstance(n, ast.Name) and n.id == m[1]]
+        code = apply_edits(ctx.code, edits)
+        if code:
+            out.append(Candidate(code, "template", f"`{m[1]}` is `{owner}.{m[1]}` in Python 3", 0.9))
+    return out
+
+
+def discarded_results(ctx: FixContext) -> list[Candidate]:
+    """`date(y, m, d)` on a line of its own in a function that returns values elsewhere: the result was meant to
+    be returned (the function fell through to `return None`)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)):
+        if not any(isinstance(r, ast.Return) and r.value is not None for r in ast.walk(func)):
+            continue
+        for stmt in (s for s in ast.walk(func) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)):
+            callee = ast.unparse(stmt.value.func).rsplit(".", 1)[-1]
+            if callee in _CONSTRUCTORS or callee[:1].isupper():
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, stmt, f"return {ast.unparse(stmt.value)}")])
+                if code:
+                    out.append(Candidate(code, "template", f"line {stmt.lineno}: the `{callee}(...)` result was "
+                                         f"computed and dropped; it is returned", 0.9))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    "type_error": [json_defaults, missing_self],
+    "type_error": [json_defaults, missing_self, discarded_results],
     "attribute_error": [wrong_receivers, class_attributes],
-    "import_error": [absolute_imports],
+    "none_attribute": [discarded_results],
+    "import_error": [absolute_imports, builtin_type_members],
     "other_exception": [exhausted_next, json_defaults, missing_self],
-    "value_error": [decimal_commas],
+    "value_error": [decimal_commas, padded_unpacking],
+    "zero_division": [capped_ratios],
+    "wrong_output": [discarded_results],
+    "assertion_error": [discarded_results],
 }

@@ -239,14 +239,35 @@ def inclusive_days(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.attr == "days"
                  and isinstance(n.value, ast.BinOp) and isinstance(n.value.op, ast.Sub)):
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, node, f"{ast.unparse(node)} + 1")])
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, node, f"({ast.unparse(node)} + 1)")])
         if code:
             out.append(Candidate(code, "template", f"line {node.lineno}: both end dates count: "
                                  f"`{ast.unparse(node)} + 1`", 0.8))
     return out
 
 
-_ALL = [date_rewrites, injected_clock, inclusive_days]
+def year_rollovers(ctx: FixContext) -> list[Candidate]:
+    """`month = d.month % 12 + 1` rolls December over to January but `year = d.year` stays: add the carry."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)):
+        rolled = [n.left.left for n in ast.walk(func) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)
+                  and isinstance(n.left, ast.BinOp) and isinstance(n.left.op, ast.Mod)
+                  and isinstance(n.left.right, ast.Constant) and n.left.right.value == 12
+                  and isinstance(n.left.left, ast.Attribute) and n.left.left.attr == "month"]
+        for month in rolled:
+            owner = ast.unparse(month.value)
+            for stmt in (s for s in ast.walk(func) if isinstance(s, ast.Assign)
+                         and ast.unparse(s.value) == f"{owner}.year"):
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, stmt.value, f"{owner}.year + {owner}.month // 12")])
+                if code:
+                    out.append(Candidate(code, "template", f"line {stmt.lineno}: the year carries over when the "
+                                         f"month rolls from December to January", 0.87))
+    return out
+
+
+_ALL = [date_rewrites, injected_clock, inclusive_days, year_rollovers]
 PROPOSERS: dict[str, list[Proposer]] = {
     **{cls: _ALL for cls in ("wrong_output", "assertion_error", "unknown", "other_exception", "value_error")},
     "type_error": [date_comparisons, *_ALL],

@@ -6,7 +6,13 @@ import ast
 from datetime import date, datetime
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.date_fixes import date_comparisons, date_rewrites, injected_clock
+from graphs.auto_fix.date_fixes import (
+    date_comparisons,
+    date_rewrites,
+    inclusive_days,
+    injected_clock,
+    year_rollovers,
+)
 from tests.auto_fix.snippets import working_codes
 
 
@@ -54,3 +60,12 @@ def test_injected_clock_uses_the_unused_parameter():
     code = "from datetime import date\n\n\ndef left(end, today=None):\n    return (end - date.today()).days\n"
     cands = injected_clock(_ctx(code))
     assert working_codes(cands, "left", (date(2020, 1, 5), date(2020, 1, 1)), 4)
+
+
+def test_year_carries_over_and_day_counts_include_both_ends():
+    code = ("from datetime import date\n\n\ndef next_month(d):\n    month = d.month % 12 + 1\n    year = d.year\n"
+            "    return date(year, month, 1)\n")
+    assert working_codes(year_rollovers(_ctx(code)), "next_month", (date(2024, 12, 5),), date(2025, 1, 1))
+    code = "def per_day(words, a, b):\n    return words / (b - a).days\n"
+    assert working_codes(inclusive_days(_ctx(code, "zero_division")), "per_day", (10, date(2024, 1, 1),
+                                                                                   date(2024, 1, 1)), 10.0)

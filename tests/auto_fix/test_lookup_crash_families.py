@@ -7,11 +7,15 @@ import ast
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.crash_shapes import (
     absolute_imports,
+    builtin_type_members,
+    capped_ratios,
     class_attributes,
     decimal_commas,
+    discarded_results,
     exhausted_next,
     json_defaults,
     missing_self,
+    padded_unpacking,
     wrong_receivers,
 )
 from graphs.auto_fix.lookup_keys import (
@@ -95,3 +99,20 @@ def test_methods_without_self_module_classes_generators_and_decimal_commas():
     code = "def rate(text):\n    return float(text)\n"
     cands = decimal_commas(_ctx(code, "value_error", "ValueError", "could not convert string to float: '0,12'", 2))
     assert run_snippet(cands[0].code, "rate", "0,12") == 0.12
+
+
+def test_unpacking_pads_caps_builtin_members_and_dropped_results():
+    code = "def secs(t):\n    parts = [int(p) for p in t.split(':')]\n    h, m, s = parts\n    return h * 3600 + m * 60 + s\n"
+    cands = padded_unpacking(_ctx(code, "value_error", "ValueError", "not enough values to unpack (expected 3, got 2)", 3))
+    assert run_snippet(cands[0].code, "secs", "04:30") == 270
+    code = "def frac(done, total):\n    return min(done / total, 1.0)\n"
+    cands = capped_ratios(_ctx(code, "zero_division", "ZeroDivisionError", "division by zero", 2))
+    assert run_snippet(cands[0].code, "frac", 0, 0) == 1.0
+    code = "from string import maketrans\n\nT = maketrans('a', 'b')\n\n\ndef swap(s):\n    return s.translate(T)\n"
+    cands = builtin_type_members(_ctx(code, "import_error", "ImportError",
+                                      "cannot import name 'maketrans' from 'string' (string.py)"))
+    assert run_snippet(cands[0].code, "swap", "abc") == "bbc"
+    code = ("from datetime import date\n\n\ndef parse(s):\n    if '-' in s:\n        return date.fromisoformat(s)\n"
+            "    d, m, y = s.split('.')\n    date(int(y), int(m), int(d))\n")
+    cands = discarded_results(_ctx(code, "none_attribute", "AttributeError", "'NoneType' object has no attribute 'x'"))
+    assert run_snippet(cands[0].code, "parse", "01.02.2024").month == 2
