@@ -185,6 +185,20 @@ def data_keys(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_WRONG = [falsy_values, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
+def ceil_divisions(ctx: FixContext) -> list[Candidate]:
+    """`pages = n // per_page` drops a partial last page: round up (`-(-n // per_page)`)."""
+    if ctx.tree is None:
+        return []
+    near, out = _near(ctx), []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)
+                 and getattr(n, "lineno", 0) in near):
+        a, b = ast.unparse(node.left), ast.unparse(node.right)
+        left = a if isinstance(node.left, ast.Name | ast.Call | ast.Attribute | ast.Subscript) else f"({a})"
+        out += _edit(ctx, node, f"-(-{left} // {b})", f"`{a} // {b}` rounded down; a partial last group counts "
+                                                      f"too: rounded up", 0.78)
+    return out
+
+
+_WRONG = [falsy_values, ceil_divisions, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
           true_divisions, data_keys]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

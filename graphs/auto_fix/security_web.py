@@ -192,7 +192,38 @@ def html_escapes(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_HOSTS = re.compile(r"(?i)host|domain")
+
+
+def host_allowlists(ctx: FixContext) -> list[Candidate]:
+    """`url.startswith("https://" + host)` (or `host in url`) for hosts in an allowlist also accepts
+    `https://good.com.evil.net` and `https://good.com@169.254.169.254`: parse the URL and compare its hostname
+    (server-side request forgery / open redirect, CWE-918)."""
+    if ctx.tree is None:
+        return []
+    hosts = [t.id for s in ctx.tree.body if isinstance(s, ast.Assign) for t in s.targets
+             if isinstance(t, ast.Name) and _HOSTS.search(t.id) and isinstance(s.value, ast.Set | ast.List | ast.Tuple)]
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == "startswith" and any(isinstance(x, ast.Name) and x.id in hosts
+                                                         for x in ast.walk(n))):
+        url = ast.unparse(call.func.value)
+        table = next(x.id for x in ast.walk(call) if isinstance(x, ast.Name) and x.id in hosts)
+        https = "https" in ast.unparse(call)
+        checks = [f"urllib.parse.urlsplit({url}).hostname in {table}"]
+        if https:
+            checks += [f"urllib.parse.urlsplit({url}).scheme == 'https'",
+                       f"urllib.parse.urlsplit({url}).port in (None, 443)"]
+        text = "(" + " and ".join(checks) + ")"
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])
+        if code:
+            out.append(Candidate(ensure_import(code, "urllib.parse"), "template", f"line {call.lineno}: the host is "
+                                 f"taken from the parsed URL and must be in `{table}` (a prefix check accepts "
+                                 f"look-alike hosts and user-info tricks; CWE-918)", 0.86))
+    return out
+
+
 def web_security_candidates(ctx: FixContext) -> list[Candidate]:
     """Every web-security template that applies."""
     return (constant_time_compares(ctx) + open_redirects(ctx) + quoted_command_strings(ctx)
-            + pathlib_containment(ctx) + html_escapes(ctx))
+            + pathlib_containment(ctx) + html_escapes(ctx) + host_allowlists(ctx))

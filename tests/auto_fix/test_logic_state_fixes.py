@@ -6,6 +6,7 @@ import ast
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.logic_fixes import (
+    ceil_divisions,
     data_keys,
     falsy_values,
     find_misses,
@@ -94,3 +95,8 @@ def test_per_call_and_outer_loop_resets_and_decimal_rounding():
     assert working_codes(outer_loop_resets(_ctx(code)), "best", ({"a": [1, 1], "b": [1, 0]},), {"a": 2, "b": 1})
     code = ("from decimal import ROUND_HALF_UP, Decimal\n\n\ndef cents(x):\n    return Decimal(str(round(x, 2)))\n")
     assert working_codes(decimal_rounding(_ctx(code)), "cents", (1.015,), __import__("decimal").Decimal("1.02"))
+
+
+def test_floor_division_of_a_count_rounds_up():
+    code = "def pages(n, per):\n    return max(1, n // per)\n"
+    assert working_codes(ceil_divisions(_ctx(code)), "pages", (45, 20), 3)

@@ -9,6 +9,7 @@ import pytest
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.security_web import (
     constant_time_compares,
+    host_allowlists,
     html_escapes,
     open_redirects,
     pathlib_containment,
@@ -80,3 +81,12 @@ def test_redirect_check_joined_by_or_is_replaced_whole():
     fixed = open_redirects(_ctx(code))[0].code
     assert run_snippet(fixed, "target", "https://evil.example/x") == "/"
     assert run_snippet(fixed, "target", "/home") == "/home"
+
+
+def test_host_allowlist_compares_the_parsed_hostname():
+    code = ('HOSTS = {"cdn.example.com"}\n\n\ndef allowed(url):\n'
+            '    return url.startswith(tuple(f"https://{h}" for h in HOSTS))\n')
+    fixed = host_allowlists(_ctx(code))[0].code
+    assert run_snippet(fixed, "allowed", "https://cdn.example.com/a.png") is True
+    assert run_snippet(fixed, "allowed", "https://cdn.example.com.evil.net/a.png") is False
+    assert run_snippet(fixed, "allowed", "https://cdn.example.com@169.254.169.254/x") is False
