@@ -251,7 +251,7 @@ def builtin_type_members(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-def discarded_results(ctx: FixContext) -> list[Candidate]:
+def dropped_constructions(ctx: FixContext) -> list[Candidate]:
     """`date(y, m, d)` on a line of its own in a function that returns values elsewhere: the result was meant to
     be returned (the function fell through to `return None`)."""
     if ctx.tree is None:
@@ -271,13 +271,13 @@ def discarded_results(ctx: FixContext) -> list[Candidate]:
 
 
 PROPOSERS: dict[str, list[Proposer]] = {
-    "type_error": [json_defaults, missing_self, discarded_results],
+    "type_error": [json_defaults, missing_self, dropped_constructions],
     "attribute_error": [wrong_receivers, class_attributes],
-    "none_attribute": [discarded_results],
+    "none_attribute": [dropped_constructions],
     "import_error": [absolute_imports, builtin_type_members],
     "other_exception": [exhausted_next, json_defaults, missing_self],
     "value_error": [decimal_commas, padded_unpacking],
     "zero_division": [capped_ratios],
-    "wrong_output": [discarded_results],
-    "assertion_error": [discarded_results],
+    "wrong_output": [dropped_constructions],
+    "assertion_error": [dropped_constructions],
 }

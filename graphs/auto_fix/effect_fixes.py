@@ -33,6 +33,14 @@ def _assign_back(ctx: FixContext, stmt: ast.Expr, target: str, value: str, why: 
                      0.92)
 
 
+def _chain_base(call: ast.Call) -> ast.expr:
+    """The receiver at the start of a chain of pure method calls (`name` in `name.strip().lower()`)."""
+    node: ast.expr = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in PURE_METHODS:
+        node = node.func.value
+    return node
+
+
 def _discarded(ctx: FixContext, stmt: ast.Expr) -> list[Candidate]:
     value = stmt.value
     out: list[Candidate | None] = []
@@ -45,8 +53,8 @@ def _discarded(ctx: FixContext, stmt: ast.Expr) -> list[Candidate]:
             out.append(Candidate(code, "template", f"line {stmt.lineno}: `{ast.unparse(value)}` → "
                                  f"`{ast.unparse(aug)}` (the result was computed and thrown away)", 0.92))
     elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
-            and value.func.attr in PURE_METHODS and isinstance(value.func.value, ast.Name | ast.Attribute):
-        target = ast.unparse(value.func.value)
+            and value.func.attr in PURE_METHODS and isinstance(_chain_base(value), ast.Name | ast.Attribute):
+        target = ast.unparse(_chain_base(value))
         out.append(_assign_back(ctx, stmt, target, ast.unparse(value),
                                 f"`.{value.func.attr}()` returns a new value; the original is unchanged"))
     elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in PURE_BUILTINS \

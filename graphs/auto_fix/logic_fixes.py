@@ -199,6 +199,78 @@ def ceil_divisions(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_WRONG = [falsy_values, ceil_divisions, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
+def unused_loop_variables(ctx: FixContext) -> list[Candidate]:
+    """`for c in range(c1, c2 + 1): ... grid[r][c1]`: the loop variable is never read, a similar name is: use
+    the loop variable there."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)):
+        var = loop.target.id
+        body = [n for s in loop.body for n in ast.walk(s)]
+        if var.startswith("_") or any(isinstance(n, ast.Name) and n.id == var for n in body):
+            continue
+        bounds = {n.id for n in ast.walk(loop.iter) if isinstance(n, ast.Name)}
+        for use in (n for n in body if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                    and (n.id in bounds or n.id.startswith(var) or var.startswith(n.id))):
+            out += _edit(ctx, use, var, f"the loop variable `{var}` was never used; `{use.id}` stood where it "
+                                        f"belongs", 0.88)
+    return out
+
+
+def stale_self_assignments(ctx: FixContext) -> list[Candidate]:
+    """`best, best_dist = dock_id, best_dist`: a value assigned to itself next to new values; the freshly
+    computed one with a similar name (`dist`) was meant."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Assign) and len(s.targets) == 1
+                 and isinstance(s.targets[0], ast.Tuple) and isinstance(s.value, ast.Tuple)):
+        func = next((f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)
+                     and f.lineno <= stmt.lineno <= (f.end_lineno or 0)), ctx.tree)
+        assigned = {t.id for a in ast.walk(func) if isinstance(a, ast.Assign) for t in a.targets
+                    if isinstance(t, ast.Name)}
+        for target, value in zip(stmt.targets[0].elts, stmt.value.elts, strict=False):
+            if isinstance(target, ast.Name) and isinstance(value, ast.Name) and target.id == value.id:
+                for other in sorted(a for a in assigned if a != target.id and (a in target.id or target.id in a)):
+                    out += _edit(ctx, value, other, f"`{target.id}` was assigned to itself; the new `{other}` "
+                                                    f"was meant", 0.9)
+    return out
+
+
+def conditional_tails(ctx: FixContext) -> list[Candidate]:
+    """`a + b + extra if flag else 0.0` makes the whole sum conditional; only the last term was meant to be."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.IfExp) and isinstance(n.body, ast.BinOp)):
+        body = node.body
+        op = ast.unparse(ast.BinOp(ast.Name("a"), body.op, ast.Name("b"))).split()[1]
+        text = (f"{ast.unparse(body.left)} {op} ({ast.unparse(body.right)} if {ast.unparse(node.test)} "
+                f"else {ast.unparse(node.orelse)})")
+        out += _edit(ctx, node, text, "only the last term is conditional (a conditional expression binds looser "
+                                      "than arithmetic)", 0.86)
+    return out
+
+
+def one_based_offsets(ctx: FixContext) -> list[Candidate]:
+    """`start = page * per_page` for a 1-based page skips the first page: `(page - 1) * per_page`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)):
+        doc = (ast.get_docstring(func) or "").lower()
+        for node in (n for n in ast.walk(func) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)):
+            for side in (node.left, node.right):
+                if isinstance(side, ast.Name) and re.search(r"page|number|index|nth|position", side.id):
+                    prior = 0.84 if "1-based" in doc or "one-based" in doc else 0.62
+                    other = node.right if side is node.left else node.left
+                    out += _edit(ctx, node, f"({side.id} - 1) * {ast.unparse(other)}", f"`{side.id}` counts from "
+                                                                                       f"1", prior)
+    return out
+
+
+_WRONG = [falsy_values, ceil_divisions, unused_loop_variables, stale_self_assignments, conditional_tails,
+          one_based_offsets, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
           true_divisions, data_keys]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

@@ -28,7 +28,7 @@ from graphs.auto_fix.propose_types import Proposer
 _CANNOT_IMPORT = re.compile(r"cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)'")
 _UNBOUND = re.compile(r"local variable '(?P<name>\w+)' (?:where it is not associated|referenced before)")
 _HOMES = ("collections.abc", "typing", "os.path", "itertools", "functools", "collections", "dataclasses",
-          "contextlib", "datetime")  # where a misplaced stdlib name usually lives
+          "contextlib", "datetime", "math", "operator", "statistics", "shutil", "string", "os")  # where a misplaced stdlib name usually lives
 _CATCH_ALL_KEYS = ("default", "other", "unknown", "*", "", None)
 _ONE_BASED = re.compile(r"1-based|start(?:s|ing)? (?:at|from) 1|first \w+ is 1|numbered from 1", re.IGNORECASE)
 _CYCLIC = re.compile(r"cycl|rotat|wrap|round.robin|repeat|ring|circular|turn|shift|week|day", re.IGNORECASE)

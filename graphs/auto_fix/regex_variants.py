@@ -46,6 +46,9 @@ def pattern_variants(p: str, func: str) -> list[tuple[str, float, str]]:
             out.append((body + "$", 0.35, "anchored at the end"))
         if not starts and not ends and func in ("search", "compile"):
             out.append(("^" + body + "$", 0.4, "must match the whole string"))
+    if len(quants) > 1 and func != "fullmatch" and all(p[i + 1:i + 2] != "?" for i in quants):
+        lazy_all = "".join(ch + ("?" if i in quants else "") for i, ch in enumerate(p))
+        out.append((lazy_all, 0.36, "every repetition lazy (each match stops at the first closing text)"))
     for i in quants[:3]:
         lazy = p[i + 1:i + 2] == "?"
         out.append((p[:i] + ("+" if p[i] == "*" else "*") + p[i + 1:], 0.4 if p[i] == "*" else 0.35,

@@ -5,6 +5,7 @@ the outer loop. Also money rounded as a float where the module already imports D
 from __future__ import annotations
 
 import ast
+import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
@@ -160,5 +161,52 @@ def decimal_rounding(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_STATE = [cache_invalidations, cache_keys, per_call_resets, outer_loop_resets, decimal_rounding]
+_DRAINS = re.compile(r"(?i)^(flush|drain|take|consume|pop_all|collect|harvest|emit|send|export|rotate|reset)")
+
+
+def drained_buffers(ctx: FixContext) -> list[Candidate]:
+    """`flush()` returns a snapshot of `self.counts` but keeps counting on top of it: empty the buffer."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for cls in (c for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)):
+        for method in (f for f in cls.body if isinstance(f, _FuncDef) and _DRAINS.match(f.name)):
+            read = {a for n in ast.walk(method) if (a := _self_attr(n))} - _changed_attrs(method)
+            ret = next((s for s in method.body if isinstance(s, ast.Return)), None)
+            for attr in sorted(read):
+                pad = indent_of(ctx.lines[method.body[0].lineno - 1])
+                at = ret.lineno if ret else (method.end_lineno or method.lineno) + 1
+                out.append(Candidate(insert_lines(ctx.code, at, [f"{pad}self.{attr}.clear()"]), "template",
+                                     f"`{method.name}` hands out `self.{attr}` and empties it, so the next call "
+                                     f"starts from zero", 0.86))
+    return out
+
+
+def consumed_buffers(ctx: FixContext) -> list[Candidate]:
+    """`tokens.append("".join(current))` inside the loop but `current` is never emptied: start a new one."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, _FuncDef)):
+        inits = {t.id: ast.unparse(s.value) for s in func.body if isinstance(s, ast.Assign)
+                 and isinstance(s.value, ast.List | ast.Dict | ast.Set | ast.Constant) for t in s.targets
+                 if isinstance(t, ast.Name)}
+        for loop in (n for n in func.body if isinstance(n, ast.For | ast.While)):
+            reset = {t.id for n in ast.walk(loop) if isinstance(n, ast.Assign) for t in n.targets
+                     if isinstance(t, ast.Name)}
+            for stmt in (s for s in ast.walk(loop) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                         and isinstance(s.value.func, ast.Attribute) and s.value.func.attr in ("append", "add")):
+                used = {n.id for a in stmt.value.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+                for name in sorted(used & set(inits) - reset):
+                    if ast.unparse(stmt.value.func.value) == name:
+                        continue
+                    pad = indent_of(ctx.lines[stmt.lineno - 1])
+                    out.append(Candidate(insert_lines(ctx.code, (stmt.end_lineno or stmt.lineno) + 1,
+                                                      [f"{pad}{name} = {inits[name]}"]), "template",
+                                         f"line {stmt.lineno}: `{name}` starts afresh once it has been used",
+                                         0.87))
+    return out
+
+
+_STATE = [drained_buffers, consumed_buffers, cache_invalidations, cache_keys, per_call_resets, outer_loop_resets, decimal_rounding]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _STATE for cls in ("wrong_output", "assertion_error", "unknown")}

@@ -7,19 +7,25 @@ import ast
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.logic_fixes import (
     ceil_divisions,
+    conditional_tails,
     data_keys,
     falsy_values,
     find_misses,
     loop_handlers,
     merge_orders,
+    one_based_offsets,
     precedence_groups,
+    stale_self_assignments,
     string_method_slips,
     true_divisions,
+    unused_loop_variables,
 )
 from graphs.auto_fix.state_resets import (
     cache_invalidations,
     cache_keys,
+    consumed_buffers,
     decimal_rounding,
+    drained_buffers,
     outer_loop_resets,
     per_call_resets,
 )
@@ -100,3 +106,33 @@ def test_per_call_and_outer_loop_resets_and_decimal_rounding():
 def test_floor_division_of_a_count_rounds_up():
     code = "def pages(n, per):\n    return max(1, n // per)\n"
     assert working_codes(ceil_divisions(_ctx(code)), "pages", (45, 20), 3)
+
+
+def test_loop_variables_self_assignments_conditional_tails_and_one_based_pages():
+    code = "def total(g, c1, c2):\n    s = 0\n    for c in range(c1, c2 + 1):\n        s += g[c1]\n    return s\n"
+    assert working_codes(unused_loop_variables(_ctx(code)), "total", ([1, 2, 3], 0, 2), 6)
+    code = ("def near(ps):\n    best, best_dist = None, None\n    for k, d in ps:\n        dist = d\n"
+            "        if best_dist is None or dist < best_dist:\n            best, best_dist = k, best_dist\n"
+            "    return best\n")
+    assert working_codes(stale_self_assignments(_ctx(code)), "near", ([("a", 5), ("b", 1)],), "b")
+    code = "def fee(a, b, night):\n    return a + b + 10 if night else 0\n"
+    assert working_codes(conditional_tails(_ctx(code)), "fee", (1, 2, False), 3)
+    code = 'def start(page, per=10):\n    """page is 1-based."""\n    return page * per\n'
+    assert working_codes(one_based_offsets(_ctx(code)), "start", (1,), 0)
+
+
+def test_drained_and_consumed_buffers_start_empty():
+    code = ("class Buf:\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n"
+            "        self.items.append(x)\n\n    def flush(self):\n        out = list(self.items)\n        return out\n")
+    cands = drained_buffers(_ctx(code))
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    b = scope["Buf"]()
+    b.add(1)
+    b.flush()
+    b.add(2)
+    assert b.flush() == [2]
+    code = ("def words(s):\n    out = []\n    cur = []\n    for ch in s:\n        if ch != ' ':\n            cur.append(ch)\n"
+            "        elif cur:\n            out.append(''.join(cur))\n    if cur:\n        out.append(''.join(cur))\n"
+            "    return out\n")
+    assert working_codes(consumed_buffers(_ctx(code)), "words", ("ab cd",), ["ab", "cd"])

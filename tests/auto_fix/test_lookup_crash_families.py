@@ -11,7 +11,7 @@ from graphs.auto_fix.crash_shapes import (
     capped_ratios,
     class_attributes,
     decimal_commas,
-    discarded_results,
+    dropped_constructions,
     exhausted_next,
     json_defaults,
     missing_self,
@@ -114,5 +114,5 @@ def test_unpacking_pads_caps_builtin_members_and_dropped_results():
     assert run_snippet(cands[0].code, "swap", "abc") == "bbc"
     code = ("from datetime import date\n\n\ndef parse(s):\n    if '-' in s:\n        return date.fromisoformat(s)\n"
             "    d, m, y = s.split('.')\n    date(int(y), int(m), int(d))\n")
-    cands = discarded_results(_ctx(code, "none_attribute", "AttributeError", "'NoneType' object has no attribute 'x'"))
+    cands = dropped_constructions(_ctx(code, "none_attribute", "AttributeError", "'NoneType' object has no attribute 'x'"))
     assert run_snippet(cands[0].code, "parse", "01.02.2024").month == 2

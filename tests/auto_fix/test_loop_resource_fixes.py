@@ -171,3 +171,10 @@ def test_module_counter_updated_in_a_function_gets_a_global_declaration_first():
     scope: dict = {}
     exec(compile(best.code, "c", "exec"), scope)  # noqa: S102
     assert [scope["next_number"](), scope["next_number"]()] == [101, 102]
+
+
+def test_a_dropped_chain_of_string_methods_is_assigned_back():
+    code = "def norm(name):\n    name.strip().lower()\n    return '_'.join(name.split())\n"
+    ctx = FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", suspicious=[2])
+    fixed = discarded_results(ctx)[0].code
+    assert "name = name.strip().lower()" in fixed

@@ -36,3 +36,8 @@ def test_variants_escape_dots_regroup_and_loosen_counts():
 
 def test_modules_without_re_get_nothing():
     assert not regex_repairs(_ctx("def f(s):\n    return s.match\n"))
+
+
+def test_every_repetition_can_turn_lazy_at_once():
+    texts = [p for p, _, _ in pattern_variants(r"\[(.*)\]\((.*)\)", "findall")]
+    assert r"\[(.*?)\]\((.*?)\)" in texts

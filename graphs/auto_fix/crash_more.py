@@ -1,0 +1,219 @@
+"""More crashes with a typical repair: None coalesced where a method is called on it, a tuple result used as its
+item (`splitext(f).lower()`), `x = x.append(...)`, Decimal mixed with float, None in sort keys, `max()` of an
+empty sequence, `del d[k]` of a missing key, a name that is a field of the loop's record, a lookahead index past
+the end, a divisor clamped below as well as above, and short sequences padded before their fields are read."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.dataflow import data_sources
+from graphs.auto_fix.edits import apply_edits, enclosing_function, indent_of, node_edit, statement_at
+from graphs.auto_fix.propose_types import Proposer
+
+_NONE_ATTR = re.compile(r"'NoneType' object has no attribute '(\w+)'")
+_SEQ_ATTR = re.compile(r"'(tuple|list)' object has no attribute '(\w+)'")
+_NAME = re.compile(r"name '(\w+)' is not defined")
+_MUTATORS = frozenset({"append", "extend", "insert", "sort", "reverse", "update", "add", "clear", "remove",
+                       "discard", "setdefault"})
+_EMPTY_REDUCE = re.compile(r"(max|min)\(\) (?:arg|iterable argument) is an empty sequence")
+_NONE_ORDER = re.compile(r"'[<>]=?' not supported between instances of '(?:NoneType|\w+)' and '(?:NoneType|\w+)'")
+
+
+def _edit(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
+    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []
+
+
+def coalesced_receivers(ctx: FixContext) -> list[Candidate]:
+    """`msg.get("Subject").strip()` on a missing header: `(msg.get("Subject") or "").strip()`."""
+    m = _NONE_ATTR.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m:
+        return []
+    empty = '""' if hasattr(str, m[1]) else "[]" if hasattr(list, m[1]) else "{}" if hasattr(dict, m[1]) else None
+    if empty is None:
+        return []
+    out: list[Candidate] = []
+    for attr in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.lineno == ctx.line
+                 and n.attr == m[1] and isinstance(n.value, ast.Call | ast.Name | ast.Attribute | ast.Subscript)):
+        base = ast.unparse(attr.value)
+        out += _edit(ctx, attr.value, f"({base} or {empty})", f"`{base}` can be None; it counts as empty", 0.9)
+    return out
+
+
+def sequence_items(ctx: FixContext) -> list[Candidate]:
+    """`os.path.splitext(f).lower()`: the call returns a tuple; the method belongs to one of its items."""
+    m = _SEQ_ATTR.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m or not hasattr(str, m[2]):
+        return []
+    out: list[Candidate] = []
+    for attr in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.lineno == ctx.line
+                 and n.attr == m[2]):
+        base = ast.unparse(attr.value)
+        for index, prior in (("-1", 0.86), ("0", 0.85), ("1", 0.84)):
+            out += _edit(ctx, attr.value, f"{base}[{index}]", f"`{base}` is a {m[1]}; `.{m[2]}` applies to its item "
+                                                               f"`[{index}]`", prior)
+    return out
+
+
+def assigned_mutators(ctx: FixContext) -> list[Candidate]:
+    """`self.done = self.done.append(op)`: `append` changes the list in place and returns None."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Assign) and len(s.targets) == 1
+                 and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
+                 and s.value.func.attr in _MUTATORS
+                 and ast.unparse(s.targets[0]) == ast.unparse(s.value.func.value)):
+        out += _edit(ctx, stmt, ast.unparse(stmt.value), f"`{stmt.value.func.attr}` works in place and returns None; "
+                                                         f"the result is no longer assigned", 0.95)
+    return out
+
+
+def decimal_floats(ctx: FixContext) -> list[Candidate]:
+    """`Decimal * float` fails: write float constants next to Decimals as Decimals (`Decimal("1.08")`)."""
+    if ctx.tree is None or "decimal.Decimal' and 'float'" not in ctx.message and \
+            "'float' and 'decimal.Decimal'" not in ctx.message:
+        return []
+    floats = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, float)]
+    edits = [node_edit(ctx.lines, n, f"Decimal({str(n.value)!r})") for n in floats]
+    code = apply_edits(ctx.code, edits) if edits else None
+    return [Candidate(code, "template", "float constants mixed with Decimals are Decimals now", 0.88)] if code else []
+
+
+def none_sort_keys(ctx: FixContext) -> list[Candidate]:
+    """Sorting records whose key can be None: None sorts last (first when reversed) and never meets a value."""
+    if ctx.tree is None or ctx.line is None or not _NONE_ORDER.search(ctx.message) or "NoneType" not in ctx.message:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and n.lineno == ctx.line):
+        key = next((k.value for k in call.keywords if k.arg == "key" and isinstance(k.value, ast.Lambda)), None)
+        if key is None:
+            continue
+        reverse = any(k.arg == "reverse" and isinstance(k.value, ast.Constant) and k.value.value for k in call.keywords)
+        x = ast.unparse(key.body)
+        last = "is not None" if reverse else "is None"
+        out += _edit(ctx, key.body, f"({x} {last}, {x} if {x} is not None else 0)",
+                     "records without a value go last instead of being compared with values", 0.88)
+    return out
+
+
+def empty_defaults(ctx: FixContext) -> list[Candidate]:
+    """`max(xs)` of an empty sequence: `max(xs, default=...)` (0, None, or the value the tests expect)."""
+    m = _EMPTY_REDUCE.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and n.lineno == ctx.line
+                 and isinstance(n.func, ast.Name) and n.func.id == m[1] and len(n.args) == 1
+                 and not any(k.arg == "default" for k in n.keywords)):
+        for value, prior in (("0", 0.9), ("None", 0.86)):
+            out += _edit(ctx, call, f"{ast.unparse(call)[:-1]}, default={value})", f"an empty sequence gives "
+                                                                                  f"`{value}`", prior)
+    return out
+
+
+def safe_deletes(ctx: FixContext) -> list[Candidate]:
+    """`del d[k]` of a key that may be absent: `d.pop(k, None)`."""
+    if ctx.tree is None or ctx.line is None or ctx.exception_type != "KeyError":
+        return []
+    out: list[Candidate] = []
+    for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Delete) and s.lineno == ctx.line
+                 and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript)):
+        sub = stmt.targets[0]
+        out += _edit(ctx, stmt, f"{ast.unparse(sub.value)}.pop({ast.unparse(sub.slice)}, None)",
+                     "deleting a key that is not there is a no-op", 0.92)
+    return out
+
+
+def record_fields(ctx: FixContext) -> list[Candidate]:
+    """`name 'name' is not defined` where records are read as `row["name"]`: the loop's record has that field."""
+    m = _NAME.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m:
+        return []
+    func = enclosing_function(ctx.tree, ctx.line)
+    if func is None or m[1] not in {n.value for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant)}:
+        return []
+    loops = [n for n in ast.walk(func) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
+             and n.lineno <= ctx.line <= (n.end_lineno or n.lineno)]
+    out: list[Candidate] = []
+    for use in (n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == m[1] and n.lineno == ctx.line):
+        for loop in reversed(loops):
+            out += _edit(ctx, use, f'{loop.target.id}["{m[1]}"]', f"`{m[1]}` is a field of the record "
+                                                                   f"`{loop.target.id}`", 0.88)
+    return out
+
+
+def lookahead_guards(ctx: FixContext) -> list[Candidate]:
+    """`lines[i + 1]` read under `if line.endswith("-"):` on the last line: the condition also needs the next
+    item to exist."""
+    if ctx.tree is None or ctx.line is None or ctx.error_class != "index_error":
+        return []
+    out: list[Candidate] = []
+    for sub in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Subscript) and n.lineno == ctx.line
+                and isinstance(n.slice, ast.BinOp) and isinstance(n.slice.op, ast.Add)):
+        owner = next((i for i in ast.walk(ctx.tree) if isinstance(i, ast.If) and i.lineno < ctx.line
+                      <= (i.end_lineno or i.lineno) and sub in list(ast.walk(i))), None)
+        if owner is not None:
+            test = f"{ast.unparse(owner.test)} and {ast.unparse(sub.slice)} < len({ast.unparse(sub.value)})"
+            out += _edit(ctx, owner.test, test, f"the branch also needs `{ast.unparse(sub)}` to exist", 0.88)
+    return out
+
+
+def clamped_divisors(ctx: FixContext) -> list[Candidate]:
+    """`per_page = min(per_page, 100)` clamps only from above; a zero divisor needs `max(1, ...)` too."""
+    if ctx.tree is None or ctx.line is None or ctx.error_class != "zero_division":
+        return []
+    out: list[Candidate] = []
+    for line in data_sources(ctx.tree, ctx.line):
+        stmt = statement_at(ctx.tree, line)
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
+                ast.unparse(stmt.value.func) == "min":
+            out += _edit(ctx, stmt.value, f"max(1, {ast.unparse(stmt.value)})", "the value is clamped from below "
+                                                                               "as well (at least 1)", 0.86)
+    return out
+
+
+def padded_fields(ctx: FixContext) -> list[Candidate]:
+    """`parts[2]` of a version written `2.31`: pad the list with zeros to the fields it is read as."""
+    if ctx.tree is None or ctx.line is None or ctx.error_class != "index_error":
+        return []
+    stmt = statement_at(ctx.tree, ctx.line)
+    subs = [n for n in ast.walk(stmt) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+            and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, int)] if stmt else []
+    out: list[Candidate] = []
+    for name in dict.fromkeys(s.value.id for s in subs):
+        want = max(s.slice.value for s in subs if s.value.id == name) + 1
+        pad = indent_of(ctx.lines[stmt.lineno - 1])
+        lines = ctx.code.splitlines(keepends=True)
+        lines.insert(stmt.lineno - 1, f"{pad}{name} = list({name}) + [0] * ({want} - len({name}))\n")
+        out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{name}` is padded with zeros to "
+                             f"the {want} fields read from it", 0.84))
+    return out
+
+
+def defaulted_next(ctx: FixContext) -> list[Candidate]:
+    """`second = next(it)` inside a generator on an odd number of items: `next(it, None)`."""
+    if ctx.tree is None or "StopIteration" not in ctx.message:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "next"
+                 and len(n.args) == 1):
+        out += _edit(ctx, call, f"next({ast.unparse(call.args[0])}, None)", "a missing item is None instead of "
+                                                                             "ending the generator with an error", 0.9)
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {
+    "none_attribute": [coalesced_receivers, assigned_mutators],
+    "attribute_error": [sequence_items],
+    "type_error": [assigned_mutators, decimal_floats, none_sort_keys],
+    "value_error": [empty_defaults],
+    "key_error": [safe_deletes],
+    "name_error": [record_fields],
+    "index_error": [lookahead_guards, padded_fields],
+    "zero_division": [clamped_divisors],
+    "other_exception": [defaulted_next],
+}

@@ -1,0 +1,91 @@
+"""More hang repairs: a search loop that restarts at the match it just found, `filter` over an endless generator
+(`takewhile` stops), a hop counter set to a constant on every pass instead of counted, and a cursor whose
+`.get(next, cursor)` default is the cursor itself."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.edits import apply_edits, indent_of, node_edit
+from graphs.auto_fix.propose_types import Proposer
+
+
+def _loops(ctx: FixContext) -> list[ast.While | ast.For]:
+    return [n for n in ast.walk(ctx.tree) if isinstance(n, ast.While | ast.For)] if ctx.tree is not None else []
+
+
+def _edit(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
+    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []
+
+
+def search_advances(ctx: FixContext) -> list[Candidate]:
+    """`idx = text.find(marker, start)` ... `start = idx`: the next search finds the same match; start after it."""
+    out: list[Candidate] = []
+    for loop in _loops(ctx):
+        finds = {s.targets[0].id: s.value for s in ast.walk(loop) if isinstance(s, ast.Assign)
+                 and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Call)
+                 and isinstance(s.value.func, ast.Attribute) and s.value.func.attr in ("find", "index", "search")
+                 and len(s.value.args) >= 2}
+        for stmt in (s for s in ast.walk(loop) if isinstance(s, ast.Assign) and isinstance(s.value, ast.Name)
+                     and s.value.id in finds):
+            needle = ast.unparse(finds[stmt.value.id].args[0])
+            for text, prior in ((f"{stmt.value.id} + len({needle})", 0.9), (f"{stmt.value.id} + 1", 0.88)):
+                out += _edit(ctx, stmt.value, text, f"the search restarted at the match it had just found; it "
+                                                    f"continues after it (`{text}`)", prior)
+    return out
+
+
+def bounded_filters(ctx: FixContext) -> list[Candidate]:
+    """`filter(pred, endless())` never ends; `takewhile(pred, ...)` stops at the first miss."""
+    if ctx.tree is None:
+        return []
+    names = {a.asname or a.name for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom)
+             and n.module == "itertools" for a in n.names}
+    plain = any(isinstance(n, ast.Import) and any(a.name == "itertools" for a in n.names) for n in ast.walk(ctx.tree))
+    callee = "takewhile" if "takewhile" in names else "itertools.takewhile" if plain else None
+    if callee is None:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "filter"):
+        out += _edit(ctx, call.func, callee, "`filter` keeps asking an endless generator for items; `takewhile` "
+                                             "stops at the first one that fails", 0.9)
+    return out
+
+
+def counted_hops(ctx: FixContext) -> list[Candidate]:
+    """`hops = 1` inside the loop that checks `hops > max_hops`: the count restarts every pass; count up from
+    zero set before the loop."""
+    out: list[Candidate] = []
+    for loop in (n for n in _loops(ctx) if isinstance(n, ast.While)):
+        compared = {n.left.id for n in ast.walk(loop) if isinstance(n, ast.Compare) and isinstance(n.left, ast.Name)}
+        for stmt in (s for s in loop.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+                     and isinstance(s.targets[0], ast.Name) and s.targets[0].id in compared
+                     and isinstance(s.value, ast.Constant) and isinstance(s.value.value, int)):
+            name = stmt.targets[0].id
+            lines = ctx.code.splitlines(keepends=True)
+            lines[stmt.lineno - 1] = f"{indent_of(lines[stmt.lineno - 1])}{name} += 1\n"
+            lines.insert(loop.lineno - 1, f"{indent_of(ctx.lines[loop.lineno - 1])}{name} = {stmt.value.value - 1}\n")
+            out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{name}` is counted across passes "
+                                 f"(it was reset to {stmt.value.value} on every pass, so the limit never tripped)",
+                                 0.88))
+    return out
+
+
+def self_defaults(ctx: FixContext) -> list[Candidate]:
+    """`url = page.get("next", url)` keeps the same cursor when the key is missing: default to None."""
+    out: list[Candidate] = []
+    for loop in (n for n in _loops(ctx) if isinstance(n, ast.While)):
+        tested = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}
+        for stmt in (s for s in ast.walk(loop) if isinstance(s, ast.Assign) and len(s.targets) == 1
+                     and isinstance(s.targets[0], ast.Name) and s.targets[0].id in tested
+                     and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
+                     and s.value.func.attr == "get" and len(s.value.args) == 2
+                     and ast.unparse(s.value.args[1]) == s.targets[0].id):
+            out += _edit(ctx, stmt.value, f"{ast.unparse(stmt.value.func)}({ast.unparse(stmt.value.args[0])})",
+                         f"a missing key kept `{stmt.targets[0].id}` unchanged, so the loop never ended", 0.9)
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {"hang": [search_advances, bounded_filters, counted_hops, self_defaults]}
