@@ -207,7 +207,8 @@ def defaulted_next(ctx: FixContext) -> list[Candidate]:
 
 
 PROPOSERS: dict[str, list[Proposer]] = {
-    "none_attribute": [coalesced_receivers, assigned_mutators],
+    # TypeErrors that mention NoneType are classified none_attribute.
+    "none_attribute": [coalesced_receivers, assigned_mutators, none_sort_keys],
     "attribute_error": [sequence_items],
     "type_error": [assigned_mutators, decimal_floats, none_sort_keys],
     "value_error": [empty_defaults],

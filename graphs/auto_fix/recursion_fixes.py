@@ -313,7 +313,30 @@ def visited_checks(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def marked_visits(ctx: FixContext) -> list[Candidate]:
+    """A depth-first walk checks `name in visiting` (and discards it afterwards) but never adds it: mark the node
+    before walking its children, so a cycle is detected instead of recursing forever."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, _FuncDef) and _cycle_calls(ctx.tree, f)):
+        params = set(_params(func))
+        checked = {(ast.unparse(c.comparators[0]), c.left.id) for c in ast.walk(func) if isinstance(c, ast.Compare)
+                   and isinstance(c.ops[0], ast.In) and isinstance(c.left, ast.Name) and c.left.id in params}
+        added = {ast.unparse(c.func.value) for c in ast.walk(func) if isinstance(c, ast.Call)
+                 and isinstance(c.func, ast.Attribute) and c.func.attr in ("add", "append")}
+        loop = next((s for s in func.body if isinstance(s, ast.For | ast.While)), None)
+        for holder, node in sorted(checked):
+            if holder in added or loop is None:
+                continue
+            pad = indent_of(ctx.lines[loop.lineno - 1])
+            code = insert_lines(ctx.code, loop.lineno, [f"{pad}{holder}.add({node})"])
+            out.append(Candidate(code, "template", f"line {loop.lineno}: `{node}` is marked in `{holder}` before its "
+                                 f"children are walked; the cycle check could never fire", 0.9))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     "recursion_error": [shrinking_calls, narrowed_partitions, skipped_base_cases,
-                        visited_sets, visited_checks, linked_receivers, excluded_midpoints],
+                        visited_sets, visited_checks, linked_receivers, excluded_midpoints, marked_visits],
 }

@@ -100,6 +100,28 @@ def _key_of(stmt: ast.stmt) -> ast.expr | None:
     return None
 
 
+def unused_key_functions(ctx: FixContext) -> list[Candidate]:
+    """A one-parameter helper nobody calls (`version_key`) next to `max(versions)`/`sorted(versions)` without a
+    key: the helper is the key they forgot."""
+    if ctx.tree is None:
+        return []
+    called = {n.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    helpers = [f.name for f in ctx.tree.body if isinstance(f, ast.FunctionDef) and f.name not in called
+               and len(f.args.args) == 1 and "key" in f.name.lower()]
+    calls = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func).rsplit(".", 1)[-1]
+             in ("sorted", "sort", "max", "min") and not any(k.arg == "key" for k in n.keywords)
+             and (n.args or ast.unparse(n.func).endswith("sort"))]
+    out: list[Candidate] = []
+    for helper in helpers:
+        edits = [node_edit(ctx.lines, c, f"{ast.unparse(c)[:-1]}{', ' if c.args or c.keywords else ''}key={helper})")
+                 for c in calls]
+        code = apply_edits(ctx.code, edits) if edits else None
+        if code:
+            out.append(Candidate(code, "template", f"`{helper}` was written but never used: it is the key of "
+                                 f"{len(calls)} ordering call(s)", 0.88))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    cls: [parsed_date_keys, swapped_sort_passes] for cls in ("wrong_output", "assertion_error", "unknown")
+    cls: [parsed_date_keys, swapped_sort_passes, unused_key_functions] for cls in ("wrong_output", "assertion_error", "unknown")
 }

@@ -166,9 +166,26 @@ def missing_normalization(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def cut_decodes(ctx: FixContext) -> list[Candidate]:
+    """`data[:n].decode("latin-1")` (or strict utf-8) of bytes cut at a byte limit: decode as UTF-8 and drop the
+    partial character at the cut."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == "decode" and isinstance(n.func.value, ast.Subscript)
+                 and isinstance(n.func.value.slice, ast.Slice)):
+        new = f"{ast.unparse(call.func.value)}.decode('utf-8', errors='ignore')"
+        if new != ast.unparse(call) and (code := apply_edits(ctx.code, [node_edit(ctx.lines, call, new)])):
+            out.append(Candidate(code, "template", f"line {call.lineno}: bytes cut at a limit are UTF-8 with a "
+                                 f"possibly partial last character: decoded as UTF-8, the partial one dropped", 0.86))
+    return out
+
+
 _CRASHES = ["type_error", "other_exception", "attribute_error", "value_error"]
 PROPOSERS: dict[str, list[Proposer]] = {
     **{c: [either_type, decode_at_source] for c in _CRASHES},
-    **{c: [decode_formatted_bytes, encoded_lengths, missing_normalization]
+    **{c: [decode_formatted_bytes, encoded_lengths, missing_normalization, cut_decodes]
        for c in ("wrong_output", "assertion_error", "unknown")},
+    **{c: [either_type, decode_at_source, cut_decodes] for c in ("other_exception", "value_error")},
 }

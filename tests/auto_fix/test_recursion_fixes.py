@@ -9,6 +9,7 @@ from graphs.auto_fix.dunder_recursion import special_method_recursion
 from graphs.auto_fix.recursion_fixes import (
     excluded_midpoints,
     linked_receivers,
+    marked_visits,
     shrinking_calls,
     skipped_base_cases,
     visited_checks,
@@ -107,3 +108,13 @@ def test_str_shows_fields_instead_of_formatting_itself():
     code = 'class P:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n\n    def __str__(self):\n        return f"P({self})"\n'
     cands = special_method_recursion(_ctx(code))
     assert cands and 'f"P({self.x}, {self.y})"' in cands[0].code
+
+
+def test_a_cycle_check_gets_its_mark():
+    code = ("def order(deps):\n    out, done, visiting = [], set(), set()\n\n    def visit(n):\n        if n in done:\n"
+            "            return\n        if n in visiting:\n            raise ValueError(n)\n        for d in deps.get(n, []):\n"
+            "            visit(d)\n        visiting.discard(n)\n        done.add(n)\n        out.append(n)\n\n"
+            "    for n in sorted(deps):\n        visit(n)\n    return out\n")
+    cands = marked_visits(_ctx(code))
+    assert cands and "visiting.add(n)" in cands[0].code
+    assert run_snippet(cands[0].code, "order", {"a": ["b"], "b": []}) == ["b", "a"]

@@ -9,8 +9,8 @@ from graphs.auto_fix.aliasing_fixes import deep_copies, returned_copies
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.format_fixes import rounded_directives, swapped_replacements, truncated_fields
 from graphs.auto_fix.loop_exits import early_returns, overwritten_totals
-from graphs.auto_fix.sort_fixes import parsed_date_keys, swapped_sort_passes
-from graphs.auto_fix.text_bytes import encoded_lengths, missing_normalization
+from graphs.auto_fix.sort_fixes import parsed_date_keys, swapped_sort_passes, unused_key_functions
+from graphs.auto_fix.text_bytes import cut_decodes, encoded_lengths, missing_normalization
 from tests.auto_fix.snippets import run_snippet, working_codes
 
 
@@ -75,3 +75,11 @@ def test_byte_lengths_and_missing_normalisation():
     assert working_codes(encoded_lengths(_ctx(code)), "fits", ("ää", 3), False)
     code = "import unicodedata\n\n\ndef key(name):\n    return name.strip().lower()\n"
     assert working_codes(missing_normalization(_ctx(code)), "key", ("Jose\u0301",), "jos\u00e9")
+
+
+def test_unused_key_helpers_and_cut_utf8_decodes():
+    code = ("def vkey(v):\n    return tuple(int(p) for p in v.split('.'))\n\n\n"
+            "def latest(vs):\n    return max(vs) if vs else None\n")
+    assert working_codes(unused_key_functions(_ctx(code)), "latest", (["1.9.0", "1.10.0"],), "1.10.0")
+    code = "def cut(text, n):\n    data = text.encode('utf-8')\n    return data[:n].decode('latin-1')\n"
+    assert working_codes(cut_decodes(_ctx(code)), "cut", ("Café", 4), "Caf")
