@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from graphs.auto_fix.edits import Edit, normalized
+from graphs.auto_fix.edits import Edit, apply_edits, node_edit, normalized
 from graphs.auto_fix.schema import ErrorClass, Strategy
 
 
@@ -62,3 +62,9 @@ class FixContext:
     @property
     def lines(self) -> list[str]:
         return self.code.splitlines()
+
+
+def node_candidate(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
+    """A one-edit template candidate: `node`'s source replaced by `text` (none when the edit does not apply)."""
+    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []

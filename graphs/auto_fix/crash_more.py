@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import apply_edits, enclosing_function, indent_of, node_edit, statement_at
 from graphs.auto_fix.propose_types import Proposer
@@ -20,11 +20,6 @@ _MUTATORS = frozenset({"append", "extend", "insert", "sort", "reverse", "update"
                        "discard", "setdefault"})
 _EMPTY_REDUCE = re.compile(r"(max|min)\(\) (?:arg|iterable argument) is an empty sequence")
 _NONE_ORDER = re.compile(r"'[<>]=?' not supported between instances of '(?:NoneType|\w+)' and '(?:NoneType|\w+)'")
-
-
-def _edit(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
-    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
-    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []
 
 
 def coalesced_receivers(ctx: FixContext) -> list[Candidate]:
@@ -39,7 +34,7 @@ def coalesced_receivers(ctx: FixContext) -> list[Candidate]:
     for attr in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and n.lineno == ctx.line
                  and n.attr == m[1] and isinstance(n.value, ast.Call | ast.Name | ast.Attribute | ast.Subscript)):
         base = ast.unparse(attr.value)
-        out += _edit(ctx, attr.value, f"({base} or {empty})", f"`{base}` can be None; it counts as empty", 0.9)
+        out += node_candidate(ctx, attr.value, f"({base} or {empty})", f"`{base}` can be None; it counts as empty", 0.9)
     return out
 
 
@@ -53,7 +48,7 @@ def sequence_items(ctx: FixContext) -> list[Candidate]:
                  and n.attr == m[2]):
         base = ast.unparse(attr.value)
         for index, prior in (("-1", 0.86), ("0", 0.85), ("1", 0.84)):
-            out += _edit(ctx, attr.value, f"{base}[{index}]", f"`{base}` is a {m[1]}; `.{m[2]}` applies to its item "
+            out += node_candidate(ctx, attr.value, f"{base}[{index}]", f"`{base}` is a {m[1]}; `.{m[2]}` applies to its item "
                                                                f"`[{index}]`", prior)
     return out
 
@@ -67,7 +62,7 @@ def assigned_mutators(ctx: FixContext) -> list[Candidate]:
                  and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
                  and s.value.func.attr in _MUTATORS
                  and ast.unparse(s.targets[0]) == ast.unparse(s.value.func.value)):
-        out += _edit(ctx, stmt, ast.unparse(stmt.value), f"`{stmt.value.func.attr}` works in place and returns None; "
+        out += node_candidate(ctx, stmt, ast.unparse(stmt.value), f"`{stmt.value.func.attr}` works in place and returns None; "
                                                          f"the result is no longer assigned", 0.95)
     return out
 
@@ -95,7 +90,7 @@ def none_sort_keys(ctx: FixContext) -> list[Candidate]:
         reverse = any(k.arg == "reverse" and isinstance(k.value, ast.Constant) and k.value.value for k in call.keywords)
         x = ast.unparse(key.body)
         last = "is not None" if reverse else "is None"
-        out += _edit(ctx, key.body, f"({x} {last}, {x} if {x} is not None else 0)",
+        out += node_candidate(ctx, key.body, f"({x} {last}, {x} if {x} is not None else 0)",
                      "records without a value go last instead of being compared with values", 0.88)
     return out
 
@@ -110,7 +105,7 @@ def empty_defaults(ctx: FixContext) -> list[Candidate]:
                  and isinstance(n.func, ast.Name) and n.func.id == m[1] and len(n.args) == 1
                  and not any(k.arg == "default" for k in n.keywords)):
         for value, prior in (("0", 0.9), ("None", 0.86)):
-            out += _edit(ctx, call, f"{ast.unparse(call)[:-1]}, default={value})", f"an empty sequence gives "
+            out += node_candidate(ctx, call, f"{ast.unparse(call)[:-1]}, default={value})", f"an empty sequence gives "
                                                                                   f"`{value}`", prior)
     return out
 
@@ -123,7 +118,7 @@ def safe_deletes(ctx: FixContext) -> list[Candidate]:
     for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Delete) and s.lineno == ctx.line
                  and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript)):
         sub = stmt.targets[0]
-        out += _edit(ctx, stmt, f"{ast.unparse(sub.value)}.pop({ast.unparse(sub.slice)}, None)",
+        out += node_candidate(ctx, stmt, f"{ast.unparse(sub.value)}.pop({ast.unparse(sub.slice)}, None)",
                      "deleting a key that is not there is a no-op", 0.92)
     return out
 
@@ -141,7 +136,7 @@ def record_fields(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     for use in (n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == m[1] and n.lineno == ctx.line):
         for loop in reversed(loops):
-            out += _edit(ctx, use, f'{loop.target.id}["{m[1]}"]', f"`{m[1]}` is a field of the record "
+            out += node_candidate(ctx, use, f'{loop.target.id}["{m[1]}"]', f"`{m[1]}` is a field of the record "
                                                                    f"`{loop.target.id}`", 0.88)
     return out
 
@@ -158,7 +153,7 @@ def lookahead_guards(ctx: FixContext) -> list[Candidate]:
                       <= (i.end_lineno or i.lineno) and sub in list(ast.walk(i))), None)
         if owner is not None:
             test = f"{ast.unparse(owner.test)} and {ast.unparse(sub.slice)} < len({ast.unparse(sub.value)})"
-            out += _edit(ctx, owner.test, test, f"the branch also needs `{ast.unparse(sub)}` to exist", 0.88)
+            out += node_candidate(ctx, owner.test, test, f"the branch also needs `{ast.unparse(sub)}` to exist", 0.88)
     return out
 
 
@@ -171,7 +166,7 @@ def clamped_divisors(ctx: FixContext) -> list[Candidate]:
         stmt = statement_at(ctx.tree, line)
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
                 ast.unparse(stmt.value.func) == "min":
-            out += _edit(ctx, stmt.value, f"max(1, {ast.unparse(stmt.value)})", "the value is clamped from below "
+            out += node_candidate(ctx, stmt.value, f"max(1, {ast.unparse(stmt.value)})", "the value is clamped from below "
                                                                                "as well (at least 1)", 0.86)
     return out
 
@@ -201,7 +196,7 @@ def defaulted_next(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "next"
                  and len(n.args) == 1):
-        out += _edit(ctx, call, f"next({ast.unparse(call.args[0])}, None)", "a missing item is None instead of "
+        out += node_candidate(ctx, call, f"next({ast.unparse(call.args[0])}, None)", "a missing item is None instead of "
                                                                              "ending the generator with an error", 0.9)
     return out
 

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import ast
 
-from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, indent_of, node_edit
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
+from graphs.auto_fix.edits import indent_of
 from graphs.auto_fix.propose_types import Proposer
 
 
 def _loops(ctx: FixContext) -> list[ast.While | ast.For]:
     return [n for n in ast.walk(ctx.tree) if isinstance(n, ast.While | ast.For)] if ctx.tree is not None else []
-
-
-def _edit(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
-    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
-    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []
 
 
 def search_advances(ctx: FixContext) -> list[Candidate]:
@@ -32,7 +27,7 @@ def search_advances(ctx: FixContext) -> list[Candidate]:
                      and s.value.id in finds):
             needle = ast.unparse(finds[stmt.value.id].args[0])
             for text, prior in ((f"{stmt.value.id} + len({needle})", 0.9), (f"{stmt.value.id} + 1", 0.88)):
-                out += _edit(ctx, stmt.value, text, f"the search restarted at the match it had just found; it "
+                out += node_candidate(ctx, stmt.value, text, f"the search restarted at the match it had just found; it "
                                                     f"continues after it (`{text}`)", prior)
     return out
 
@@ -49,7 +44,7 @@ def bounded_filters(ctx: FixContext) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "filter"):
-        out += _edit(ctx, call.func, callee, "`filter` keeps asking an endless generator for items; `takewhile` "
+        out += node_candidate(ctx, call.func, callee, "`filter` keeps asking an endless generator for items; `takewhile` "
                                              "stops at the first one that fails", 0.9)
     return out
 
@@ -83,7 +78,7 @@ def self_defaults(ctx: FixContext) -> list[Candidate]:
                      and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
                      and s.value.func.attr == "get" and len(s.value.args) == 2
                      and ast.unparse(s.value.args[1]) == s.targets[0].id):
-            out += _edit(ctx, stmt.value, f"{ast.unparse(stmt.value.func)}({ast.unparse(stmt.value.args[0])})",
+            out += node_candidate(ctx, stmt.value, f"{ast.unparse(stmt.value.func)}({ast.unparse(stmt.value.args[0])})",
                          f"a missing key kept `{stmt.targets[0].id}` unchanged, so the loop never ended", 0.9)
     return out
 

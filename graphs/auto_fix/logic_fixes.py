@@ -8,8 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, node_edit
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.propose_types import Proposer
 
 _DATA_KEY = re.compile(r"""["']([A-Za-z_][\w-]*)["']\s*:""")
@@ -17,11 +16,6 @@ _DATA_KEY = re.compile(r"""["']([A-Za-z_][\w-]*)["']\s*:""")
 
 def _near(ctx: FixContext) -> set[int]:
     return set(ctx.suspicious[:10]) | ({ctx.line} if ctx.line else set())
-
-
-def _edit(ctx: FixContext, node: ast.AST, text: str, why: str, prior: float) -> list[Candidate]:
-    code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
-    return [Candidate(code, "template", f"line {node.lineno}: {why}", prior)] if code else []
 
 
 def falsy_values(ctx: FixContext) -> list[Candidate]:
@@ -35,16 +29,16 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(
                 node.operand, ast.Name | ast.Attribute | ast.Subscript | ast.Call):
             x = ast.unparse(node.operand)
-            out += _edit(ctx, node, f"{x} is None", f"`not {x}` is also true for 0 and \"\"; `{x} is None`", 0.8)
+            out += node_candidate(ctx, node, f"{x} is None", f"`not {x}` is also true for 0 and \"\"; `{x} is None`", 0.8)
         elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2 and isinstance(
                 node.values[0], ast.Name | ast.Attribute | ast.Subscript | ast.Call):
             x, d = (ast.unparse(v) for v in node.values)
             text = f"{x} if {x} is not None else {d}" if isinstance(node.values[0], ast.Name | ast.Attribute) \
                 else f"(lambda v: {d} if v is None else v)({x})"
-            out += _edit(ctx, node, text, f"`{x} or ...` also replaced 0 and \"\"; only None falls back now", 0.8)
+            out += node_candidate(ctx, node, text, f"`{x} or ...` also replaced 0 and \"\"; only None falls back now", 0.8)
         elif isinstance(node, ast.If | ast.IfExp | ast.While) and isinstance(node.test, ast.Name | ast.Attribute):
             x = ast.unparse(node.test)
-            out += _edit(ctx, node.test, f"{x} is not None", f"`if {x}` is false for 0 and \"\"; `{x} is not None`",
+            out += node_candidate(ctx, node.test, f"{x} is not None", f"`if {x}` is false for 0 and \"\"; `{x} is not None`",
                          0.75)
     return out
 
@@ -62,7 +56,7 @@ def find_misses(ctx: FixContext) -> list[Candidate]:
         for bound in (sub.slice.lower, sub.slice.upper):
             if isinstance(bound, ast.Name) and bound.id in found:
                 text = f"({ast.unparse(sub)} if {bound.id} != -1 else {ast.unparse(sub.value)})"
-                out += _edit(ctx, sub, text, f"`{bound.id}` is -1 when nothing was found; the text is kept whole "
+                out += node_candidate(ctx, sub, text, f"`{bound.id}` is -1 when nothing was found; the text is kept whole "
                                              f"then", 0.88)
     return out
 
@@ -75,7 +69,7 @@ def loop_handlers(ctx: FixContext) -> list[Candidate]:
     for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.For | ast.While)):
         for handler in (h for t in loop.body if isinstance(t, ast.Try) for h in t.handlers):
             if len(handler.body) == 1 and isinstance(handler.body[0], ast.Break | ast.Return):
-                out += _edit(ctx, handler.body[0], "continue", "a bad item ended the whole loop; it is skipped now",
+                out += node_candidate(ctx, handler.body[0], "continue", "a bad item ended the whole loop; it is skipped now",
                              0.86)
     return out
 
@@ -93,7 +87,7 @@ def precedence_groups(ctx: FixContext) -> list[Candidate]:
             outer = " or " if isinstance(node.op, ast.Or) else " and "
             inner = " and " if inner_op is ast.And else " or "
             text = inner.join(ast.unparse(v) for v in head) + inner + "(" + outer.join(ast.unparse(v) for v in rest) + ")"
-            out += _edit(ctx, node, text, f"regrouped: `{text}` (`and` binds tighter than `or`)", 0.84)
+            out += node_candidate(ctx, node, text, f"regrouped: `{text}` (`and` binds tighter than `or`)", 0.84)
     return out
 
 
@@ -117,12 +111,12 @@ def string_method_slips(ctx: FixContext) -> list[Candidate]:
         owner, name = ast.unparse(call.func.value), call.func.attr
         if name == "replace" and len(call.args) == 3:
             text = f"{owner}.replace({ast.unparse(call.args[0])}, {ast.unparse(call.args[1])})"
-            out += _edit(ctx, call, text, "every occurrence is replaced, not only the first", 0.82)
+            out += node_candidate(ctx, call, text, "every occurrence is replaced, not only the first", 0.82)
         if name in ("lstrip", "rstrip") and len(call.args) == 1 and not (
                 isinstance(call.args[0], ast.Constant) and len(str(call.args[0].value)) <= 1):
             new = "removeprefix" if name == "lstrip" else "removesuffix"
             text = f"{owner}.{new}({ast.unparse(call.args[0])})"
-            out += _edit(ctx, call, text, f"`{name}` strips any of those characters; `{new}` removes exactly that "
+            out += node_candidate(ctx, call, text, f"`{name}` strips any of those characters; `{new}` removes exactly that "
                                           f"text", 0.9)
     return out
 
@@ -137,10 +131,10 @@ def merge_orders(ctx: FixContext) -> list[Candidate]:
         parts = [ast.unparse(v) if isinstance(v, ast.Name | ast.Attribute | ast.Call | ast.Subscript)
                  else f"({ast.unparse(v)})" for v in reversed(d.values)]
         text = "{" + ", ".join(f"**{p}" for p in parts) + "}"
-        out += _edit(ctx, d, text, "merge order reversed: the most specific mapping must come last to win", 0.86)
+        out += node_candidate(ctx, d, text, "merge order reversed: the most specific mapping must come last to win", 0.86)
     for b in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr)
               and isinstance(n.left, ast.Name | ast.Attribute) and isinstance(n.right, ast.Name | ast.Attribute)):
-        out += _edit(ctx, b, f"{ast.unparse(b.right)} | {ast.unparse(b.left)}", "merge order reversed (`|` keeps "
+        out += node_candidate(ctx, b, f"{ast.unparse(b.right)} | {ast.unparse(b.left)}", "merge order reversed (`|` keeps "
                                                                                   "the right side's values)", 0.7)
     return out
 
@@ -181,7 +175,7 @@ def data_keys(ctx: FixContext) -> list[Candidate]:
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or key.lineno not in near:
             continue
         for other in offered[:4]:
-            out += _edit(ctx, key, repr(other), f"reads `{other}` (a field of the data) instead of `{key.value}`", 0.6)
+            out += node_candidate(ctx, key, repr(other), f"reads `{other}` (a field of the data) instead of `{key.value}`", 0.6)
     return out
 
 
@@ -194,7 +188,7 @@ def ceil_divisions(ctx: FixContext) -> list[Candidate]:
                  and getattr(n, "lineno", 0) in near):
         a, b = ast.unparse(node.left), ast.unparse(node.right)
         left = a if isinstance(node.left, ast.Name | ast.Call | ast.Attribute | ast.Subscript) else f"({a})"
-        out += _edit(ctx, node, f"-(-{left} // {b})", f"`{a} // {b}` rounded down; a partial last group counts "
+        out += node_candidate(ctx, node, f"-(-{left} // {b})", f"`{a} // {b}` rounded down; a partial last group counts "
                                                       f"too: rounded up", 0.78)
     return out
 
@@ -213,7 +207,7 @@ def unused_loop_variables(ctx: FixContext) -> list[Candidate]:
         bounds = {n.id for n in ast.walk(loop.iter) if isinstance(n, ast.Name)}
         for use in (n for n in body if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
                     and (n.id in bounds or n.id.startswith(var) or var.startswith(n.id))):
-            out += _edit(ctx, use, var, f"the loop variable `{var}` was never used; `{use.id}` stood where it "
+            out += node_candidate(ctx, use, var, f"the loop variable `{var}` was never used; `{use.id}` stood where it "
                                         f"belongs", 0.88)
     return out
 
@@ -233,7 +227,7 @@ def stale_self_assignments(ctx: FixContext) -> list[Candidate]:
         for target, value in zip(stmt.targets[0].elts, stmt.value.elts, strict=False):
             if isinstance(target, ast.Name) and isinstance(value, ast.Name) and target.id == value.id:
                 for other in sorted(a for a in assigned if a != target.id and (a in target.id or target.id in a)):
-                    out += _edit(ctx, value, other, f"`{target.id}` was assigned to itself; the new `{other}` "
+                    out += node_candidate(ctx, value, other, f"`{target.id}` was assigned to itself; the new `{other}` "
                                                     f"was meant", 0.9)
     return out
 
@@ -248,7 +242,7 @@ def conditional_tails(ctx: FixContext) -> list[Candidate]:
         op = ast.unparse(ast.BinOp(ast.Name("a"), body.op, ast.Name("b"))).split()[1]
         text = (f"{ast.unparse(body.left)} {op} ({ast.unparse(body.right)} if {ast.unparse(node.test)} "
                 f"else {ast.unparse(node.orelse)})")
-        out += _edit(ctx, node, text, "only the last term is conditional (a conditional expression binds looser "
+        out += node_candidate(ctx, node, text, "only the last term is conditional (a conditional expression binds looser "
                                       "than arithmetic)", 0.86)
     return out
 
@@ -265,7 +259,7 @@ def one_based_offsets(ctx: FixContext) -> list[Candidate]:
                 if isinstance(side, ast.Name) and re.search(r"page|number|index|nth|position", side.id):
                     prior = 0.84 if "1-based" in doc or "one-based" in doc else 0.62
                     other = node.right if side is node.left else node.left
-                    out += _edit(ctx, node, f"({side.id} - 1) * {ast.unparse(other)}", f"`{side.id}` counts from "
+                    out += node_candidate(ctx, node, f"({side.id} - 1) * {ast.unparse(other)}", f"`{side.id}` counts from "
                                                                                        f"1", prior)
     return out
 
