@@ -1,5 +1,5 @@
 """Fixes datasets written without access to the engine: held-out v4, v5 and v6, and the family-focused
-development sets v7, v8 and v9 (their authors had no engine access either, but the engine developers read them). Verified
+development sets v7 to v10 (their authors had no engine access either, but the engine developers read them). Verified
 loading, well-formed, varied, and every case a real, reproducible bug. One spec per version; the checks are
 shared."""
 
@@ -48,6 +48,8 @@ SPECS = {
                minimum_cwes=0),
     "v9": Spec("v9", r"fix9-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"), 22,
                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
+    "v10": Spec("v10", r"fix10-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"), 22,
+                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
 }
 # Crash kind -> the exception the buggy code must end with.
 CRASHING_KINDS = {"type_error": "TypeError", "key_error": "KeyError", "attribute_error": "AttributeError",
