@@ -10,7 +10,14 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.dataflow import data_sources
-from graphs.auto_fix.edits import apply_edits, enclosing_function, indent_of, node_edit, statement_at
+from graphs.auto_fix.edits import (
+    apply_edits,
+    enclosing_function,
+    indent_of,
+    insert_lines,
+    node_edit,
+    statement_at,
+)
 from graphs.auto_fix.propose_types import Proposer
 
 _NONE_ATTR = re.compile(r"'NoneType' object has no attribute '(\w+)'")
@@ -19,7 +26,7 @@ _NAME = re.compile(r"name '(\w+)' is not defined")
 _MUTATORS = frozenset({"append", "extend", "insert", "sort", "reverse", "update", "add", "clear", "remove",
                        "discard", "setdefault"})
 _EMPTY_REDUCE = re.compile(r"(max|min)\(\) (?:arg|iterable argument) is an empty sequence")
-_NONE_ORDER = re.compile(r"'[<>]=?' not supported between instances of '(?:NoneType|\w+)' and '(?:NoneType|\w+)'")
+_NONE_ORDER = re.compile(r"'[<>]=?' not supported between instances of '[\w.]+' and '[\w.]+'")
 
 
 def coalesced_receivers(ctx: FixContext) -> list[Candidate]:
@@ -89,9 +96,11 @@ def none_sort_keys(ctx: FixContext) -> list[Candidate]:
             continue
         reverse = any(k.arg == "reverse" and isinstance(k.value, ast.Constant) and k.value.value for k in call.keywords)
         x = ast.unparse(key.body)
-        last = "is not None" if reverse else "is None"
+        last, first = ("is not None", "is None") if reverse else ("is None", "is not None")
         out += node_candidate(ctx, key.body, f"({x} {last}, {x} if {x} is not None else 0)",
-                     "records without a value go last instead of being compared with values", 0.88)
+                              "records without a value go last instead of being compared with values", 0.88)
+        out += node_candidate(ctx, key.body, f"({x} {first}, {x} if {x} is not None else 0)",
+                              "records without a value go first instead of being compared with values", 0.86)
     return out
 
 
@@ -182,9 +191,8 @@ def padded_fields(ctx: FixContext) -> list[Candidate]:
     for name in dict.fromkeys(s.value.id for s in subs):
         want = max(s.slice.value for s in subs if s.value.id == name) + 1
         pad = indent_of(ctx.lines[stmt.lineno - 1])
-        lines = ctx.code.splitlines(keepends=True)
-        lines.insert(stmt.lineno - 1, f"{pad}{name} = list({name}) + [0] * ({want} - len({name}))\n")
-        out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{name}` is padded with zeros to "
+        code = insert_lines(ctx.code, stmt.lineno, [f"{pad}{name} = list({name}) + [0] * ({want} - len({name}))"])
+        out.append(Candidate(code, "template", f"line {stmt.lineno}: `{name}` is padded with zeros to "
                              f"the {want} fields read from it", 0.84))
     return out
 
@@ -201,11 +209,31 @@ def defaulted_next(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def heap_tiebreakers(ctx: FixContext) -> list[Candidate]:
+    """`heappush(heap, (priority, job))` compares the jobs on equal priorities: put a sequence number between
+    (the class's `itertools.count()` when it has one)."""
+    if ctx.tree is None or not _NONE_ORDER.search(ctx.message):
+        return []
+    counters = [ast.unparse(t) for s in ast.walk(ctx.tree) if isinstance(s, ast.Assign)
+                and isinstance(s.value, ast.Call) and ast.unparse(s.value.func) in ("itertools.count", "count")
+                for t in s.targets]
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func).endswith(
+            "heappush") and len(n.args) == 2 and isinstance(n.args[1], ast.Tuple) and len(n.args[1].elts) >= 2):
+        elts = [ast.unparse(e) for e in call.args[1].elts]
+        ties = [(f"next({c})", 0.92) for c in counters] or [(f"id({elts[-1]})", 0.7)]
+        for tie, prior in ties:
+            text = "(" + ", ".join([*elts[:-1], tie, elts[-1]]) + ")"
+            out += node_candidate(ctx, call.args[1], text, f"equal priorities are ordered by `{tie}` instead of "
+                                                           f"comparing the items", prior)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     # TypeErrors that mention NoneType are classified none_attribute.
     "none_attribute": [coalesced_receivers, assigned_mutators, none_sort_keys],
     "attribute_error": [sequence_items],
-    "type_error": [assigned_mutators, decimal_floats, none_sort_keys],
+    "type_error": [assigned_mutators, decimal_floats, none_sort_keys, heap_tiebreakers],
     "value_error": [empty_defaults],
     "key_error": [safe_deletes],
     "name_error": [record_fields],

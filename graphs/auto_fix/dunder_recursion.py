@@ -148,4 +148,27 @@ def special_method_recursion(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-PROPOSERS: dict[str, list[Proposer]] = {"recursion_error": [special_method_recursion]}
+def property_self_reads(ctx: FixContext) -> list[Candidate]:
+    """`total` (a property) reading `self.total` calls itself: read the neighbouring property or attribute with
+    the closest name (`self.subtotal`)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for cls in (c for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)):
+        members = [f.name for f in cls.body if isinstance(f, _FuncDef)] + instance_attributes(cls) + [
+            t.target.id for t in cls.body if isinstance(t, ast.AnnAssign) and isinstance(t.target, ast.Name)]
+        for prop in (f for f in cls.body if isinstance(f, _FuncDef) and any(
+                ast.unparse(d) == "property" for d in f.decorator_list)):
+            others = [m for m in members if m != prop.name and not m.startswith("__")]
+            for read in (n for n in ast.walk(prop) if isinstance(n, ast.Attribute) and n.attr == prop.name
+                         and isinstance(n.value, ast.Name) and n.value.id == "self"):
+                near = difflib.get_close_matches(prop.name, others, n=3, cutoff=0.3) or others[:3]
+                for i, other in enumerate(near):
+                    code = apply_edits(ctx.code, [node_edit(ctx.lines, read, f"self.{other}")])
+                    if code:
+                        out.append(Candidate(code, "template", f"line {read.lineno}: the property `{prop.name}` read "
+                                             f"itself; it reads `self.{other}`", 0.9 * 0.96 ** i))
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {"recursion_error": [special_method_recursion, property_self_reads]}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
-from graphs.auto_fix.edits import indent_of
+from graphs.auto_fix.edits import indent_of, insert_lines
 from graphs.auto_fix.propose_types import Proposer
 
 
@@ -83,4 +83,63 @@ def self_defaults(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-PROPOSERS: dict[str, list[Proposer]] = {"hang": [search_advances, bounded_filters, counted_hops, self_defaults]}
+def falsy_exits(ctx: FixContext) -> list[Candidate]:
+    """`if cursor is None: break` while the last page sends `""`: stop on any empty value."""
+    out: list[Candidate] = []
+    for loop in (n for n in _loops(ctx) if isinstance(n, ast.While)):
+        for branch in (n for n in ast.walk(loop) if isinstance(n, ast.If) and any(
+                isinstance(s, ast.Break | ast.Return) for s in n.body)):
+            test = branch.test
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+                    and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+                x = ast.unparse(test.left)
+                out += node_candidate(ctx, test, f"not {x}", f"an empty `{x}` (not only None) ends the loop", 0.88)
+    return out
+
+
+def counted_requeues(ctx: FixContext) -> list[Candidate]:
+    """`queue.append(job)` under `if job["retries"] > max_retries` that never counts the retry: count it."""
+    out: list[Candidate] = []
+    for loop in (n for n in _loops(ctx) if isinstance(n, ast.While)):
+        counted = {ast.unparse(n.target) for n in ast.walk(loop) if isinstance(n, ast.AugAssign)}
+        compared = [c.left for c in ast.walk(loop) if isinstance(c, ast.Compare) and isinstance(c.left, ast.Subscript)
+                    and isinstance(c.left.value, ast.Name)]
+        for stmt in (s for s in ast.walk(loop) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                     and isinstance(s.value.func, ast.Attribute) and s.value.func.attr in ("append", "appendleft", "put")
+                     and len(s.value.args) == 1 and isinstance(s.value.args[0], ast.Name)):
+            item = stmt.value.args[0].id
+            for field in (c for c in compared if c.value.id == item and ast.unparse(c) not in counted):
+                pad = indent_of(ctx.lines[stmt.lineno - 1])
+                code = insert_lines(ctx.code, stmt.lineno, [f"{pad}{ast.unparse(field)} += 1"])
+                out.append(Candidate(code, "template", f"line {stmt.lineno}: the retry is counted "
+                                     f"(`{ast.unparse(field)} += 1`) before the item goes back on the queue", 0.9))
+    return out
+
+
+def recomputed_conditions(ctx: FixContext) -> list[Candidate]:
+    """`candidate = f"{base}.{n}"` before `while candidate in taken: n += 1`: the loop changes `n` but never
+    recomputes what the condition tests; repeat the computation at the end of the loop body."""
+    out: list[Candidate] = []
+    for loop in (n for n in _loops(ctx) if isinstance(n, ast.While)):
+        inside = {t.id for n in ast.walk(loop) if isinstance(n, ast.Assign | ast.AugAssign)
+                  for t in ast.walk(n.targets[0] if isinstance(n, ast.Assign) else n.target) if isinstance(t, ast.Name)}
+        tested = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}
+        parent = next((p for p in ast.walk(ctx.tree) if loop in getattr(p, "body", [])), None)
+        before = [s for s in (parent.body if parent else []) if s.lineno < loop.lineno and isinstance(s, ast.Assign)
+                  and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and s.lineno == s.end_lineno]
+        for stmt in before:
+            name = stmt.targets[0].id
+            reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+            if name in tested and name not in inside and reads & inside:
+                last = loop.body[-1]
+                pad = indent_of(ctx.lines[last.lineno - 1])
+                lines = ctx.code.splitlines(keepends=True)
+                lines.insert(last.end_lineno or last.lineno, f"{pad}{ctx.lines[stmt.lineno - 1].strip()}\n")
+                out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{name}` is recomputed after "
+                                     f"each pass; the loop changed {', '.join(sorted(reads & inside))} but tested the "
+                                     f"old value", 0.9))
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {"hang": [search_advances, bounded_filters, counted_hops, self_defaults,
+                                                 falsy_exits, counted_requeues, recomputed_conditions]}

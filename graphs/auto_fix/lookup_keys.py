@@ -133,6 +133,21 @@ def csv_header_spaces(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def bom_headers(ctx: FixContext) -> list[Candidate]:
+    """KeyError on the first CSV column of a file saved by Excel: the text starts with a byte-order mark;
+    decode it with `utf-8-sig`."""
+    if ctx.tree is None or ctx.exception_type != "KeyError" or "csv" not in ctx.code:
+        return []
+    out: list[Candidate] = []
+    for const in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and n.value.lower().replace("_", "-") in ("utf-8", "utf8")):
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, const, "'utf-8-sig'")])
+        if code:
+            out.append(Candidate(code, "template", f"line {const.lineno}: `utf-8-sig` drops the byte-order mark "
+                                 f"that Excel puts before the first column name", 0.88))
+    return out
+
+
 def get_defaults(ctx: FixContext) -> list[Candidate]:
     """`x = d.get(k)` then `x` used in arithmetic: a missing key gives None; give `.get` the neutral default."""
     m = _NONE_OP.search(ctx.message)
@@ -187,7 +202,7 @@ def merged_defaults(ctx: FixContext) -> list[Candidate]:
 
 PROPOSERS: dict[str, list[Proposer]] = {
     "attribute_error": [attribute_subscripts],
-    "key_error": [key_shapes, csv_header_spaces, merged_defaults],
+    "key_error": [key_shapes, csv_header_spaces, merged_defaults, bom_headers],
     "value_error": [enum_values],
     "type_error": [get_defaults],
     "none_attribute": [get_defaults],
