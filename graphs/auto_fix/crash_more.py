@@ -128,7 +128,7 @@ def safe_deletes(ctx: FixContext) -> list[Candidate]:
                  and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript)):
         sub = stmt.targets[0]
         out += node_candidate(ctx, stmt, f"{ast.unparse(sub.value)}.pop({ast.unparse(sub.slice)}, None)",
-                     "deleting a key that is not there is a no-op", 0.92)
+                              "deleting a key that is not there is a no-op", 0.92)
     return out
 
 

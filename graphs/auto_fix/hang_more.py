@@ -79,7 +79,7 @@ def self_defaults(ctx: FixContext) -> list[Candidate]:
                      and s.value.func.attr == "get" and len(s.value.args) == 2
                      and ast.unparse(s.value.args[1]) == s.targets[0].id):
             out += node_candidate(ctx, stmt.value, f"{ast.unparse(stmt.value.func)}({ast.unparse(stmt.value.args[0])})",
-                         f"a missing key kept `{stmt.targets[0].id}` unchanged, so the loop never ended", 0.9)
+                                  f"a missing key kept `{stmt.targets[0].id}` unchanged, so the loop never ended", 0.9)
     return out
 
 

@@ -39,7 +39,7 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
         elif isinstance(node, ast.If | ast.IfExp | ast.While) and isinstance(node.test, ast.Name | ast.Attribute):
             x = ast.unparse(node.test)
             out += node_candidate(ctx, node.test, f"{x} is not None", f"`if {x}` is false for 0 and \"\"; `{x} is not None`",
-                         0.75)
+                                  0.75)
     return out
 
 
@@ -70,7 +70,7 @@ def loop_handlers(ctx: FixContext) -> list[Candidate]:
         for handler in (h for t in loop.body if isinstance(t, ast.Try) for h in t.handlers):
             if len(handler.body) == 1 and isinstance(handler.body[0], ast.Break | ast.Return):
                 out += node_candidate(ctx, handler.body[0], "continue", "a bad item ended the whole loop; it is skipped now",
-                             0.86)
+                                      0.86)
     return out
 
 
