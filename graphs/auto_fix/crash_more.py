@@ -12,6 +12,7 @@ from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import (
     apply_edits,
+    call_with,
     enclosing_function,
     indent_of,
     insert_lines,
@@ -114,7 +115,7 @@ def empty_defaults(ctx: FixContext) -> list[Candidate]:
                  and isinstance(n.func, ast.Name) and n.func.id == m[1] and len(n.args) == 1
                  and not any(k.arg == "default" for k in n.keywords)):
         for value, prior in (("0", 0.9), ("None", 0.86)):
-            out += node_candidate(ctx, call, f"{ast.unparse(call)[:-1]}, default={value})", f"an empty sequence gives "
+            out += node_candidate(ctx, call, call_with(call, f"default={value}"), f"an empty sequence gives "
                                                                                   f"`{value}`", prior)
     return out
 

@@ -12,7 +12,7 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
-from graphs.auto_fix.edits import apply_edits, indent_of, node_edit, statement_at, stdlib_module
+from graphs.auto_fix.edits import apply_edits, call_with, indent_of, node_edit, statement_at, stdlib_module
 from graphs.auto_fix.propose_types import Proposer
 
 _NOT_JSON = re.compile(r"Object of type (\w+) is not JSON serializable")
@@ -37,7 +37,7 @@ def json_defaults(ctx: FixContext) -> list[Candidate]:
     for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and ast.unparse(n.func) in (
             "json.dumps", "json.dump", "dumps", "dump") and not any(k.arg == "default" for k in n.keywords)):
         for i, fn in enumerate(_JSON_DEFAULTS.get(m[1], ("str",))):
-            code = apply_edits(ctx.code, [node_edit(ctx.lines, call, f"{ast.unparse(call)[:-1]}, default={fn})")])
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, call, call_with(call, f"default={fn}"))])
             if code:
                 out.append(Candidate(code, "template", f"line {call.lineno}: JSON has no {m[1]}; `default={fn}` "
                                      f"encodes it", 0.9 - 0.04 * i))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, node_edit
+from graphs.auto_fix.io_fixes import callee
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.security_fixes import ensure_import, imported_modules
 
@@ -26,13 +27,8 @@ _CLOCK_PARAM = re.compile(r"^(today|now|as_of|asof|at|when|on|reference|ref_date
 Rewrite = tuple[ast.AST, str, float, str, str | None]
 
 
-def _callee(call: ast.Call) -> str:
-    f = call.func
-    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
-
-
 def _timedelta_units(node: ast.AST) -> Iterator[Rewrite]:
-    if not (isinstance(node, ast.Call) and _callee(node) == "timedelta"):
+    if not (isinstance(node, ast.Call) and callee(node) == "timedelta"):
         return
     head = ast.unparse(node.func)
     for i, kw in enumerate(node.keywords):
@@ -59,7 +55,7 @@ def _weekdays(node: ast.AST) -> Iterator[Rewrite]:
 
 
 def _directives(node: ast.AST) -> Iterator[Rewrite]:
-    if not (isinstance(node, ast.Call) and _callee(node) in ("strftime", "strptime")):
+    if not (isinstance(node, ast.Call) and callee(node) in ("strftime", "strptime")):
         return
     for arg in node.args:
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and "%" in arg.value):
@@ -113,7 +109,7 @@ def _ages(node: ast.AST) -> Iterator[Rewrite]:
 def _month_arg(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None, ast.expr | None]:
     """(year, month, day) argument expressions of `date(...)`, `datetime(...)` or `.replace(...)`."""
     named = {k.arg: k.value for k in call.keywords}
-    if _callee(call) == "replace":
+    if callee(call) == "replace":
         return named.get("year"), named.get("month"), named.get("day")
     pos = list(call.args) + [None] * 3
     return named.get("year", pos[0]), named.get("month", pos[1]), named.get("day", pos[2])
@@ -125,7 +121,7 @@ def _months(node: ast.AST) -> Iterator[Rewrite]:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.right, ast.Constant) \
             and node.right.value == 12 and "month" in ast.unparse(node.left).lower():
         yield node, f"({ast.unparse(node.left)} - 1) % 12 + 1", 0.82, "months run 1..12, not 0..11", None
-    if not (isinstance(node, ast.Call) and _callee(node) in ("date", "datetime", "replace")):
+    if not (isinstance(node, ast.Call) and callee(node) in ("date", "datetime", "replace")):
         return
     year, month, day = _month_arg(node)
     if month is not None and year is not None and isinstance(month, ast.BinOp) and isinstance(month.op, ast.Add):
@@ -221,7 +217,7 @@ def injected_clock(ctx: FixContext) -> list[Candidate]:
         loaded = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         unused = [a.arg for a in func.args.args + func.args.kwonlyargs
                   if a.arg not in loaded and _CLOCK_PARAM.match(a.arg)]
-        clocks = [c for c in ast.walk(func) if isinstance(c, ast.Call) and _callee(c) in ("today", "now", "utcnow")
+        clocks = [c for c in ast.walk(func) if isinstance(c, ast.Call) and callee(c) in ("today", "now", "utcnow")
                   and not c.args]
         for p in unused[:1]:
             code = apply_edits(ctx.code, [node_edit(ctx.lines, c, p) for c in clocks])

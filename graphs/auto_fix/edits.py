@@ -272,3 +272,9 @@ def last_assignment(scope: ast.AST, name: str, before: int) -> ast.Assign | None
     found = [a for a in ast.walk(scope) if isinstance(a, ast.Assign) and a.lineno < before
              and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
     return found[-1] if found else None
+
+
+def call_with(call: ast.Call, extra: str) -> str:
+    """Source of `call` with one more argument (`"default=0"`, `"None"`) after the ones it has."""
+    parts = [ast.unparse(a) for a in call.args] + [ast.unparse(k) for k in call.keywords] + [extra]
+    return f"{ast.unparse(call.func)}({', '.join(parts)})"

@@ -10,7 +10,7 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
-from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit, statement_at
+from graphs.auto_fix.edits import apply_edits, call_with, enclosing_function, node_edit, statement_at
 from graphs.auto_fix.propose_types import Proposer
 
 _DICT_ATTR = re.compile(r"'dict' object has no attribute '(\w+)'")
@@ -126,7 +126,7 @@ def csv_header_spaces(ctx: FixContext) -> list[Candidate]:
             "csv.DictReader", "DictReader", "csv.reader", "reader")):
         if any(k.arg == "skipinitialspace" for k in call.keywords):
             continue
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, f"{ast.unparse(call)[:-1]}, skipinitialspace=True)")])
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, call_with(call, "skipinitialspace=True"))])
         if code:
             out.append(Candidate(code, "template", f"line {call.lineno}: the CSV header has spaces after the "
                                  f"commas; `skipinitialspace=True` drops them from the field names", 0.86))
@@ -159,7 +159,7 @@ def get_defaults(ctx: FixContext) -> list[Candidate]:
     for stmt in filter(None, (statement_at(ctx.tree, n) for n in data_sources(ctx.tree, ctx.line))):
         for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                      and n.func.attr == "get" and len(n.args) == 1 and not n.keywords):
-            new = f"{ast.unparse(call)[:-1]}, {default})"
+            new = call_with(call, default)
             code = apply_edits(ctx.code, [node_edit(ctx.lines, call, new)])
             if code:
                 out.append(Candidate(code, "template", f"line {call.lineno}: `{ast.unparse(call)}` is None for a "

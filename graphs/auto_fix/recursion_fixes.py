@@ -9,7 +9,7 @@ import ast
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dunder_recursion import instance_attributes
-from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
+from graphs.auto_fix.edits import apply_edits, body_start, call_with, indent_of, insert_lines, node_edit
 from graphs.auto_fix.propose_types import Proposer
 
 _FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
@@ -263,8 +263,7 @@ def visited_sets(ctx: FixContext) -> list[Candidate]:
         pad = indent_of(ctx.lines[first.lineno - 1])
         for key, key_why in ((node, ""), (f"id({node})", " (by identity: the nodes are not hashable)")):
             for value in _empty_results(func):
-                edits = [node_edit(ctx.lines, c, ast.unparse(c)[:-1] + (", " if c.args or c.keywords else "")
-                                   + f"{seen}={seen})") for c in _self_calls(func)]
+                edits = [node_edit(ctx.lines, c, call_with(c, f"{seen}={seen}")) for c in _self_calls(func)]
                 last = args.args[-1] if args.args else None
                 if last is None:
                     continue

@@ -8,7 +8,7 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, node_edit
+from graphs.auto_fix.edits import apply_edits, call_with, node_edit
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.regex_variants import pattern_variants
 from graphs.auto_fix.security_fixes import imported_modules
@@ -57,7 +57,7 @@ def _edits(ctx: FixContext) -> list[tuple[ast.AST, str, float, str]]:
                                                   r"\\.", "", pat.value)))),
                                               ("re.DOTALL", 0.4, "." in pat.value)):
                         if when:
-                            out.append((call, f"{ast.unparse(call)[:-1]}, flags={flag})", prior, f"`{flag}`"))
+                            out.append((call, call_with(call, f"flags={flag}"), prior, f"`{flag}`"))
         if name in ("sub", "subn") and (owner == "re" or owner in compiled):
             at = 1 if owner == "re" else 0
             repl = call.args[at] if len(call.args) > at else None

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, node_edit
+from graphs.auto_fix.edits import apply_edits, call_with, node_edit
 from graphs.auto_fix.name_fixes import with_import
 from graphs.auto_fix.propose_types import Proposer
 
@@ -113,7 +113,7 @@ def unused_key_functions(ctx: FixContext) -> list[Candidate]:
              and (n.args or ast.unparse(n.func).endswith("sort"))]
     out: list[Candidate] = []
     for helper in helpers:
-        edits = [node_edit(ctx.lines, c, f"{ast.unparse(c)[:-1]}{', ' if c.args or c.keywords else ''}key={helper})")
+        edits = [node_edit(ctx.lines, c, call_with(c, f"key={helper}"))
                  for c in calls]
         code = apply_edits(ctx.code, edits) if edits else None
         if code:
