@@ -13,6 +13,7 @@ from typing import Literal
 from graphs.auto_fix.analyze import NOTHING_TO_FIX, analyze
 from graphs.auto_fix.candidates import Candidate, dedupe
 from graphs.auto_fix.edits import parses
+from graphs.auto_fix.follow_up import follow_up_candidates, progressed
 from graphs.auto_fix.localize import widen_lines
 from graphs.auto_fix.propose import (
     llm_candidate,
@@ -36,6 +37,7 @@ MAX_FIXES = 5
 WORKERS = 2
 BATCH = 8  # candidates validated per sandbox process
 TIMEOUT_WEIGHT = 5  # patience spent by a candidate that timed out
+FOLLOW_UP_PATIENCE = 24  # more candidates allowed in round 2 when round 1 got further than the original
 
 
 def emit(node: str, message: str) -> None:
@@ -60,9 +62,18 @@ def _out_of_patience(state: AutoFixState, deps: Deps, results: list[Tested], in_
     base = state.get("baseline_passed", 0)
     if any(t.validation.validated or t.validation.tests_passed > base for t in tested):
         return False
-    # A candidate that ran into the timeout cost as much as several ordinary ones.
-    spent = sum(TIMEOUT_WEIGHT if t.validation.timed_out else 1 for t in tested)
-    return spent + in_flight >= deps.settings.fix_patience
+    return _spent(tested) + in_flight >= state.get("patience", deps.settings.fix_patience)
+
+
+def _spent(tested: list[Tested]) -> int:
+    """Patience used: a candidate that ran into the timeout cost as much as several ordinary ones."""
+    return sum(TIMEOUT_WEIGHT if t.validation.timed_out else 1 for t in tested)
+
+
+def _progress_made(state: AutoFixState) -> bool:
+    analysis = state.get("analysis")
+    return analysis is not None and bool(progressed(state.get("tested", []), state.get("baseline_passed", 0),
+                                                    analysis))
 
 
 def _kb_errors() -> tuple[type[Exception], ...]:
@@ -125,32 +136,34 @@ def _first_round(state: AutoFixState, deps: Deps) -> tuple[list[Candidate], list
     return found, notes
 
 
-def _second_round(state: AutoFixState) -> list[Candidate]:
-    """Pairs of first-order edits, plus single edits on top of the best partial fix."""
+def _second_round(state: AutoFixState, deps: Deps) -> list[Candidate]:
+    """Pairs of first-order edits, mutations on lines near the suspicious ones, and every proposer on top of the
+    candidates that got further than the original (follow_up)."""
     ctx = state["fix_context"]
     found = mutation_candidates(ctx, second=True)
     wide = widen_lines(ctx.tree, ctx.suspicious[:6])
     if wide:  # the fault may sit on a line the tests did not single out (e.g. a wrong operator upstream)
         found += [replace(c, prior=c.prior * 0.8)
                   for c in mutation_candidates(replace(ctx, suspicious=wide), limit=40)]
-    partial = [t for t in state.get("tested", []) if t.validation.tests_passed > state.get("baseline_passed", 0)]
-    if partial:
-        best = max(partial, key=lambda t: (t.validation.tests_passed, t.candidate.prior))
-        inner = replace(ctx, code=best.candidate.code, tree=None, line=None)
-        for cand in mutation_candidates(inner):
-            found.append(Candidate(cand.code, best.candidate.strategy,
-                                   f"{best.candidate.explanation}; {cand.explanation}", cand.prior * 0.9,
-                                   destructive=best.candidate.destructive or cand.destructive))
+    analysis = state.get("analysis")
+    bases = progressed(state.get("tested", []), state.get("baseline_passed", 0), analysis) if analysis else []
+    if bases and _budget_left(state, deps) > 1.0:
+        found += follow_up_candidates(bases, context=state.get("context", ""),
+                                      tests=state.get("effective_tests", ""), hints=ctx.hints,
+                                      settings=deps.settings)
     return found
 
 
 def propose_fixes(state: AutoFixState, deps: Deps) -> dict:
     """Collect candidates from every source, deduplicated by normalised AST."""
     rnd = state.get("round", 0) + 1
-    found, notes = _first_round(state, deps) if rnd == 1 else (_second_round(state), [])
+    found, notes = _first_round(state, deps) if rnd == 1 else (_second_round(state, deps), [])
     pending = dedupe(found, state["code"], state.get("seen"))
     emit("propose_fixes", f"round {rnd}: {len(pending)} distinct candidates")
-    return {"pending": pending, "round": rnd, "notes": notes}
+    update: dict = {"pending": pending, "round": rnd, "notes": notes}
+    if rnd > 1 and _progress_made(state):  # a search that got somewhere earns the follow-ups a hearing
+        update["patience"] = _spent(state.get("tested", [])) + FOLLOW_UP_PATIENCE
+    return update
 
 
 def _to_validation(run) -> Validation:
@@ -158,17 +171,22 @@ def _to_validation(run) -> Validation:
                       timed_out=run.timed_out, validated=run.all_passed)
 
 
+def _first_failure(run) -> str:
+    failing = [o.error for o in run.outcomes if not o.passed]
+    return (run.import_error or run.crashed or (failing[0] if failing else ""))[:300]
+
+
 def _validate_many(codes: list[str], tests: str, timeout_s: float, deadline_s: float,
-                   deps: Deps) -> list[Validation | None]:
-    """Validate several candidates in one sandbox process (one confined fork per candidate); None for those
-    the deadline left unrun."""
+                   deps: Deps) -> list[tuple[Validation, str] | None]:
+    """Validate several candidates in one sandbox process (one confined fork per candidate): each one's
+    validation and first failure, or None for those the deadline left unrun."""
     if not tests:
-        return [Validation(compiles=parses(code)) for code in codes]
+        return [(Validation(compiles=parses(code)), "") for code in codes]
     from graphs.common.sandbox import NOT_RUN, Limits, run_tests_many
 
     limits = Limits(timeout_s=timeout_s, memory_mb=deps.settings.sandbox_memory_mb)
     runs = run_tests_many(codes, tests, limits, deadline_s=max(deadline_s, 0.1))
-    return [None if run.crashed == NOT_RUN else _to_validation(run) for run in runs]
+    return [None if run.crashed == NOT_RUN else (_to_validation(run), _first_failure(run)) for run in runs]
 
 
 def _batch_size(pending: int, submitted: int) -> int:
@@ -215,7 +233,8 @@ def test_fixes(state: AutoFixState, deps: Deps) -> dict:
             done, _ = wait(running, timeout=_budget_left(state, deps) + timeout + 15, return_when=FIRST_COMPLETED)
             for fut in done:
                 batch = running.pop(fut)
-                results += [Tested(c, v) for c, v in zip(batch, fut.result(), strict=True) if v is not None]
+                results += [Tested(c, r[0], failure=r[1]) for c, r in zip(batch, fut.result(), strict=True)
+                            if r is not None]
     results.sort(key=lambda t: order[id(t.candidate)])  # "tested" keeps the order candidates were tried in
     ok = sum(1 for t in results if t.validation.validated)
     emit("test_fixes", f"tested {len(results)} candidates, {ok} validated")
@@ -230,7 +249,7 @@ def route_after_test(state: AutoFixState, deps: Deps) -> Literal["propose_fixes"
     validated = any(t.validation.validated for t in state.get("tested", []))
     if validated or not state.get("effective_tests") or NOTHING_TO_FIX in state.get("notes", []) or state.get("round", 0) >= MAX_ROUNDS \
             or _budget_left(state, deps) <= 0.5 or state["fix_context"].tree is None \
-            or _out_of_patience(state, deps, []):
+            or (_out_of_patience(state, deps, []) and not _progress_made(state)):
         return "rank_fixes"
     return "propose_fixes"
 
@@ -257,7 +276,7 @@ def _scan_findings(state: AutoFixState, deps: Deps, finalists: list[Tested]) -> 
     for t, found in zip(finalists, per_code, strict=True):
         new = sum(1 for f in found if (f.tool, f.rule_id) not in before_keys)
         v = t.validation.model_copy(update={"findings_before": len(before), "findings_after": len(found)})
-        out.append(Tested(t.candidate, v, new, t.behaviour))
+        out.append(replace(t, validation=v, new_findings=new))
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
-from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.edits import (
     apply_edits,
     docstring_of,
@@ -216,6 +216,38 @@ def match_guards(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+# None mixed into values that are added, compared, joined or formatted.
+_NONE_OPERAND = re.compile(r"unsupported operand type\(s\) for .*NoneType|not supported between instances of "
+                           r"'NoneType'|'NoneType'(?: and|\)|$)|NoneType found|not NoneType|can only concatenate.*"
+                           r"NoneType|must be real number, not NoneType")
+_Comprehension = ast.ListComp | ast.GeneratorExp | ast.SetComp
+
+
+def none_filters(ctx: FixContext) -> list[Candidate]:
+    """Values gathered by a comprehension (`[r.get("price") for r in rows]`) may be None and then break a sum,
+    a comparison or a join: keep only those that are not None."""
+    if ctx.tree is None or ctx.line is None or not _NONE_OPERAND.search(ctx.message):
+        return []
+    func = enclosing_function(ctx.tree, ctx.line)
+    out: list[Candidate] = []
+    for node in ast.walk(func or ctx.tree):
+        if not isinstance(node, _Comprehension) or len(node.generators) != 1:
+            continue
+        elt = node.elt
+        if not isinstance(elt, ast.Name | ast.Attribute | ast.Subscript | ast.Call) or (
+                isinstance(elt, ast.Call) and not (isinstance(elt.func, ast.Attribute) and elt.func.attr == "get")):
+            continue
+        test = ast.Compare(left=elt, ops=[ast.IsNot()], comparators=[ast.Constant(None)])
+        gen = node.generators[0]
+        new = type(node)(elt=elt, generators=[ast.comprehension(gen.target, gen.iter, [*gen.ifs, test],
+                                                                 gen.is_async)])
+        near = abs(node.lineno - ctx.line)
+        out += node_candidate(ctx, node, ast.unparse(new), f"`{ast.unparse(elt)}` can be None; only the values "
+                              "that are not None are kept", 0.75 * 0.9 ** min(near, 3))
+    return out[:3]
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    "none_attribute": [empty_defaults, match_guards, none_early_returns],
+    "none_attribute": [empty_defaults, match_guards, none_early_returns, none_filters],
+    "type_error": [none_filters],
 }

@@ -58,7 +58,7 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.aliasing_fixes", "graphs.auto_fix.format_fixes", "graphs.auto_fix.loop_exits",
     "graphs.auto_fix.sort_fixes", "graphs.auto_fix.lookup_keys", "graphs.auto_fix.crash_shapes",
     "graphs.auto_fix.logic_fixes", "graphs.auto_fix.state_resets", "graphs.auto_fix.crash_more",
-    "graphs.auto_fix.hang_more", "graphs.auto_fix.slip_fixes",
+    "graphs.auto_fix.hang_more", "graphs.auto_fix.slip_fixes", "graphs.auto_fix.table_fixes",
 )
 
 

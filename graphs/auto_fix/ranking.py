@@ -27,6 +27,7 @@ class Tested:
     validation: Validation
     new_findings: int = 0
     behaviour: Behaviour | None = None  # on amplified tests, when several fixes pass the tests
+    failure: str = ""  # the first failing test's one-line reason ("" when every test passed or none ran)
 
 
 def unified_diff(before: str, after: str) -> str:

@@ -41,6 +41,8 @@ class AutoFixState(TypedDict, total=False):
     """Every tested candidate with its validation, in the order they were tried."""
     round: int
     """Proposal rounds done."""
+    patience: int
+    """Candidates the search may try without progress (settings.fix_patience unless round 2 raised it)."""
     fixes: list[Fix]
     """Ranked output fixes."""
     learned_fix_id: str | None

@@ -82,6 +82,10 @@ def guard_parse(ctx: FixContext) -> list[Candidate]:
 _UNPACK = re.compile(r"too many values to unpack \(expected (\d+)\)")
 _INT_LITERAL = re.compile(r"invalid literal for int\(\) with base 10: '(.*)'")
 _STRPTIME = re.compile(r"time data '(.*)' does not match format '(.*)'")
+_UNCONVERTED = re.compile(r"unconverted data remains: (.+)")
+# What a format may lack at its end: seconds, fractions, zones, AM/PM, or the whole time of day.
+_FORMAT_TAILS = (":%S", ".%f", ":%S.%f", "%z", " %z", "%Z", " %Z", " %p", "%p", ":%S%z", "T%H:%M:%S", " %H:%M:%S",
+                 " %H:%M", "T%H:%M:%S%z", "%S")
 
 
 def _format_variants(data: str, fmt: str) -> list[str]:
@@ -101,6 +105,36 @@ def _format_variants(data: str, fmt: str) -> list[str]:
             continue
         ok.append(new)
     return ok
+
+
+def _format_tails(rest: str) -> list[str]:
+    """Directives that parse exactly the `rest` strptime left unconverted."""
+    from datetime import datetime
+
+    ok = []
+    for tail in _FORMAT_TAILS:
+        try:
+            datetime.strptime(rest, tail.lstrip("T") if rest[:1].isdigit() else tail)
+        except ValueError:
+            continue
+        ok.append(tail if tail[:1] != "T" or rest[:1] == "T" else tail[1:])
+    return ok
+
+
+def _format_constants(tree: ast.Module, line: int | None) -> list[ast.Constant]:
+    """The string formats of strptime calls (literal or a module constant), those on `line` first."""
+    names = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+             and isinstance(n.value.value, str) for t in n.targets if isinstance(t, ast.Name)}
+    found: list[tuple[bool, ast.Constant]] = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "strptime" \
+                and len(n.args) >= 2:
+            fmt = n.args[1]
+            fmt = names.get(fmt.id, fmt) if isinstance(fmt, ast.Name) else fmt
+            if isinstance(fmt, ast.Constant) and isinstance(fmt.value, str):
+                found.append((n.lineno != line, fmt))
+    found.sort(key=lambda pair: pair[0])
+    return list(dict.fromkeys(c for _, c in found))
 
 
 def value_parsing(ctx: FixContext) -> list[Candidate]:
@@ -135,6 +169,11 @@ def value_parsing(ctx: FixContext) -> list[Candidate]:
             if isinstance(n, ast.Constant) and n.value == m[2]:
                 for i, new in enumerate(_format_variants(m[1], m[2])[:2]):
                     edits.append((n, repr(new), f"the data {m[1]!r} has this format", 0.85 * 0.9 ** i))
+    if (m := _UNCONVERTED.search(ctx.message)) and "%" not in m[1]:
+        for fmt in _format_constants(ctx.tree, ctx.line)[:2]:
+            for i, tail in enumerate(_format_tails(m[1].strip("'\"") if m[1][:1] in "'\"" else m[1])[:3]):
+                edits.append((fmt, repr(fmt.value + tail), f"the data goes on with {m[1]!r}, which the format "
+                              f"did not cover", 0.85 * 0.9 ** i))
     out = []
     for node, text, why, prior in edits:
         code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])

@@ -213,6 +213,7 @@ def test_module_proposers_are_merged_into_the_template_source():
     assert any(c.code.endswith("return f(1)\n") for c in cands)
     assert lookup_fixes.fallback_gets in call_fixes.PROPOSERS["key_error"]
     assert call_fixes.PROPOSERS["none_attribute"] == [none_fixes.in_place_results, none_fixes.empty_defaults,
-                                                      none_fixes.match_guards, none_fixes.none_early_returns]
+                                                      none_fixes.match_guards, none_fixes.none_early_returns,
+                                                      none_fixes.none_filters]
     assert call_fixes.PROPOSERS["syntax_error"] == [syntax_fixes.foreign_syntax, syntax_fixes.missing_commas]
     assert call_fixes.PROPOSERS["import_error"] == [lookup_fixes.import_names]

@@ -1,0 +1,88 @@
+"""Missing entries of constant tables: the tests expect a word the code never mentions, and a list, tuple or set
+of words shaped like it (units, levels, statuses, codes) holds its siblings. The word is added to that table.
+
+Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
+from graphs.auto_fix.propose_types import Proposer
+from graphs.auto_fix.unbound_fixes import expected_literals
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_Table = ast.List | ast.Tuple | ast.Set
+MAX_CANDIDATES = 4
+
+
+def _shape(word: str) -> str:
+    """Upper, lower, title or mixed: table entries share their case."""
+    if word.isupper():
+        return "upper"
+    if word.islower():
+        return "lower"
+    return "title" if word.istitle() else "mixed"
+
+
+def _string_tables(tree: ast.Module) -> list[_Table]:
+    """Literal collections of at least two words (no other elements)."""
+    out = []
+    for n in ast.walk(tree):
+        if isinstance(n, _Table) and len(n.elts) >= 2 and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) and _WORD.fullmatch(e.value)
+                for e in n.elts):
+            out.append(n)
+    return out
+
+
+def _fits(word: str, table: _Table) -> bool:
+    words = [e.value for e in table.elts]  # type: ignore[attr-defined]
+    lengths = [len(w) for w in words]
+    return all(_shape(w) == _shape(word) for w in words) and min(lengths) - 1 <= len(word) <= max(lengths) + 2
+
+
+def _missing_words(ctx: FixContext) -> list[str]:
+    """Words in the values the tests compare that appear nowhere in the code."""
+    words: list[str] = []
+    for value in expected_literals(ctx.hints):
+        if isinstance(value, str):
+            words += [w for w in _WORD.findall(value) if w not in ctx.code and w not in words]
+    return words
+
+
+def _with(table: _Table, entries: list[str]) -> str:
+    items = ", ".join(repr(e) for e in entries)
+    if isinstance(table, ast.Set):
+        return "{" + items + "}"
+    return f"({items})" if isinstance(table, ast.Tuple) else f"[{items}]"
+
+
+def table_entries(ctx: FixContext) -> list[Candidate]:
+    """Add an expected word the code lacks to the table of its siblings (at the end; in order when sorted)."""
+    if ctx.tree is None:
+        return []
+    tables = _string_tables(ctx.tree)
+    out: list[Candidate] = []
+    for word in _missing_words(ctx):
+        for table in tables:
+            if not _fits(word, table):
+                continue
+            words = [e.value for e in table.elts]  # type: ignore[attr-defined]
+            variants = [words + [word]]
+            if words == sorted(words):
+                variants.append(sorted(words + [word]))
+            for i, entries in enumerate(dict.fromkeys(tuple(v) for v in variants)):
+                out += node_candidate(ctx, table, _with(table, list(entries)),
+                                      f"the tests expect {word!r}, missing from this table of its siblings",
+                                      0.6 * 0.9 ** i)
+    return out[:MAX_CANDIDATES]
+
+
+PROPOSERS: dict[str, list[Proposer]] = {
+    "wrong_output": [table_entries],
+    "value_error": [table_entries],
+    "key_error": [table_entries],
+}

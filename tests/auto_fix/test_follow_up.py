@@ -1,0 +1,112 @@
+"""Follow-up repairs on candidates that got further, table entries, None filters and strptime format tails."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.follow_up import follow_up_candidates, progressed
+from graphs.auto_fix.graph import run_auto_fix
+from graphs.auto_fix.none_fixes import none_filters
+from graphs.auto_fix.ranking import Tested
+from graphs.auto_fix.schema import Analysis, AutoFixInput, Location, Validation
+from graphs.auto_fix.table_fixes import table_entries
+from graphs.auto_fix.value_fixes import _format_tails, value_parsing
+from graphs.common.deps import build_deps
+from tests.auto_fix.snippets import working_codes
+
+
+def _ctx(code: str, error_class: str = "wrong_output", message: str = "", line: int | None = None,
+         hints: str = "") -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class=error_class, message=message, line=line,
+                      hints=hints)
+
+
+def _analysis(error_class: str, exception_type: str | None) -> Analysis:
+    return Analysis(error_class=error_class, exception_type=exception_type, location=Location(source="none"),
+                    tests_given=True, tests_source="given")
+
+
+def _tested(code: str, passed: int, failure: str, *, timed_out: bool = False, prior: float = 0.5,
+            destructive: bool = False) -> Tested:
+    v = Validation(compiles=True, tests_passed=passed, tests_total=3, timed_out=timed_out)
+    return Tested(Candidate(code, "template", code, prior, destructive=destructive), v, failure=failure)
+
+
+def test_progress_is_more_tests_passing_a_changed_crash_or_a_hang_that_ends():
+    crash = _analysis("type_error", "TypeError")
+    same = _tested("a", 0, "TypeError: unsupported operand")
+    now_wrong = _tested("b", 0, "AssertionError: assert 10 == 15")
+    elsewhere = _tested("c", 0, "KeyError: 'price'")
+    more = _tested("d", 1, "AssertionError: assert 1 == 2")
+    undefined = _tested("e", 0, "NameError: name 'x' is not defined")
+    assert [t.candidate.code for t in progressed([same, elsewhere, now_wrong, more, undefined], 0, crash)] == \
+        ["d", "b"]
+    assert progressed([same, undefined], 0, crash) == []
+    hang = _analysis("hang", None)
+    assert progressed([_tested("f", 0, "", timed_out=True)], 0, hang) == []
+    assert [t.candidate.code for t in progressed([_tested("g", 0, "AssertionError")], 0, hang)] == ["g"]
+    # Wrong output that stays wrong is no progress; a destructive edit ranks after a plain one.
+    wrong = _analysis("wrong_output", "AssertionError")
+    assert progressed([_tested("h", 0, "AssertionError: assert 3 == 4")], 0, wrong) == []
+    cut, kept = _tested("i", 0, "AssertionError", destructive=True, prior=0.9), _tested("j", 0, "AssertionError")
+    assert [t.candidate.code for t in progressed([cut, kept], 0, crash)] == ["j", "i"]
+
+
+def test_follow_up_proposes_on_top_of_the_base_from_a_fresh_analysis(settings):
+    base_code = ("def mean_price(items):\n    prices = [i.get('price') for i in items if i.get('price') is not None]\n"
+                 "    return sum(prices) / len(items)\n")
+    tests = "def test_mean():\n    assert mean_price([{'price': 10}, {}, {'price': 20}]) == 15\n"
+    base = _tested(base_code, 0, "AssertionError: assert 10.0 == 15")
+    found = follow_up_candidates([base], context="", tests=tests, hints="", settings=settings)
+    assert found and all(c.explanation.startswith(base_code + "; then ") for c in found)
+    assert all(c.prior < base.candidate.prior for c in found)
+    assert working_codes(found, "mean_price", ([{"price": 10}, {}, {"price": 20}],), 15)
+
+
+def test_a_crash_whose_repair_uncovers_a_second_fault_is_fixed_in_two_steps(settings):
+    code = ('def mean_price(items):\n    """Average price of the items that have one."""\n'
+            '    prices = [item.get("price") for item in items]\n    return sum(prices) / len(items)\n')
+    tests = 'def test_missing_price_skipped():\n    assert mean_price([{"price": 10}, {"name": "x"}, {"price": 20}]) == 15\n'
+    out = run_auto_fix(build_deps(settings.with_(fix_budget_s=15.0)), AutoFixInput(code=code, tests=tests))
+    assert out.fixes and out.fixes[0].validation.validated, out.notes
+    best = out.fixes[0]
+    assert "; then " in best.explanation
+    assert working_codes([Candidate(best.fixed_code, "x", "", 1.0)], "mean_price",
+                         ([{"price": 0}, {"price": 6}, {}],), 3)
+
+
+def test_table_entries_add_the_expected_word_to_its_siblings():
+    code = ('UNITS = ["B", "KB", "MB", "GB"]\n\n\ndef human(n):\n    size = float(n)\n    for unit in UNITS:\n'
+            '        if size < 1024 or unit == UNITS[-1]:\n            return f"{size:.1f} {unit}"\n'
+            '        size /= 1024\n')
+    hints = 'def test_tb():\n    assert human(2 * 1024 ** 4) == "2.0 TB"\n'
+    cands = table_entries(_ctx(code, hints=hints))
+    assert working_codes(cands, "human", (2 * 1024 ** 4,), "2.0 TB")
+    assert working_codes(cands, "human", (1536,), "1.5 KB")
+    # A word of another shape, or one the code already has, adds nothing.
+    assert table_entries(_ctx(code, hints='assert human(1) == "1.0 bytes"\n')) == []
+    assert table_entries(_ctx(code, hints='assert human(1) == "1.0 GB"\n')) == []
+
+
+def test_none_filters_keep_only_values_that_are_not_none():
+    code = "def total(rows):\n    values = [r.get('n') for r in rows]\n    return sum(values)\n"
+    msg = "unsupported operand type(s) for +: 'int' and 'NoneType'"
+    cands = none_filters(_ctx(code, "type_error", msg, line=3))
+    assert working_codes(cands, "total", ([{"n": 2}, {}, {"n": 3}],), 5)
+    assert none_filters(_ctx(code, "type_error", "unsupported operand type(s) for +: 'int' and 'str'", 3)) == []
+
+
+@pytest.mark.parametrize(("rest", "tail"), [(":07", ":%S"), (".250", ".%f"), ("+0200", "%z"), (" PM", " %p"),
+                                           ("T10:00:00", "T%H:%M:%S")])
+def test_format_tails_parse_exactly_the_unconverted_rest(rest, tail):
+    assert tail in _format_tails(rest)
+
+
+def test_unconverted_data_extends_the_strptime_format_constant():
+    code = ('from datetime import datetime\n\nSTAMP = "%Y-%m-%d %H:%M"\n\n\ndef parse(text):\n'
+            '    return datetime.strptime(text, STAMP)\n')
+    cands = value_parsing(_ctx(code, "value_error", "unconverted data remains: :07", line=7))
+    assert cands and "'%Y-%m-%d %H:%M:%S'" in cands[0].code
