@@ -7,7 +7,15 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit, statement_at
+from graphs.auto_fix.edits import (
+    apply_edits,
+    enclosing_function,
+    indent_of,
+    insert_lines,
+    last_assignment,
+    node_edit,
+    statement_at,
+)
 from graphs.auto_fix.name_fixes import with_import
 
 _SECRET_NAME = re.compile(r"(?i)token|secret|passw|nonce|salt|otp|api_?key|session|reset|code|key")
@@ -110,14 +118,21 @@ def shell_commands(ctx: FixContext) -> list[Candidate]:
         shell = any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
         if not ((mod == "subprocess" and shell) or (mod == "os" and fn == "system")):
             continue
-        argv = _argv(node.args[0])
+        command, edits = node.args[0], []
+        source = last_assignment(enclosing_function(ctx.tree, node.lineno) or ctx.tree, command.id,
+                                 node.lineno) if isinstance(command, ast.Name) else None
+        argv = _argv(source.value if source is not None else command)
         if argv is None:
             continue
+        first = f"[{', '.join(argv)}]"
+        if source is not None:  # `cmd = f"tar {name}"` then `run(cmd, shell=True)`: the list is built there
+            edits.append(node_edit(ctx.lines, source.value, first))
+            first = ast.unparse(command)
         rest = [ast.unparse(a) for a in node.args[1:]] + [
             ast.unparse(k) for k in node.keywords if k.arg != "shell"]
-        call_args = ", ".join([f"[{', '.join(argv)}]", *rest])
+        call_args = ", ".join([first, *rest])
         text = f"subprocess.run({call_args}).returncode" if mod == "os" else f"subprocess.{fn}({call_args})"
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+        code = apply_edits(ctx.code, [*edits, node_edit(ctx.lines, node, text)])
         if code:
             out.append(Candidate(ensure_import(code, "subprocess"), "template",
                                  f"line {node.lineno}: command run as an argument list without a shell (CWE-78)",

@@ -65,11 +65,13 @@ def _placeholder_query(node: ast.expr, mark: str) -> tuple[str, list[str]] | Non
         if expr is None:
             sql += literal
             continue
-        # `'{name}'` in the SQL text: the quotes belong to the value, not the query; LIKE wildcards written
-        # inside the quotes (`'%{term}%'`) become part of the value.
-        quoted = re.search(r"(['\"])([%_]*)$", sql)
+        # `'{name}'` in the SQL text: the quotes belong to the value, not the query; text written inside the
+        # quotes (LIKE wildcards `'%{term}%'`, prefixes `'% {surname}'`) becomes part of the value.
+        quoted = re.search(r"(['\"])([^'\"]*)$", sql)
+        if quoted and sql[:quoted.start()].count(quoted[1]) % 2:
+            quoted = None  # that quote closes an earlier literal: the value is not inside quotes
         nxt = parts[i + 1][0] if i + 1 < len(parts) and parts[i + 1][1] is None else ""
-        closing = re.match(r"([%_]*)(['\"])", nxt) if quoted else None
+        closing = re.match(r"([^'\"]*)(['\"])", nxt) if quoted else None
         if quoted and closing and closing[2] == quoted[1]:
             sql = sql[:quoted.start()]
             parts[i + 1] = (nxt[closing.end():], None)

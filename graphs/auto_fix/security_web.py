@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
-from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit, statement_at
 from graphs.auto_fix.security_fixes import ensure_import, flatten_add, wanted_exception
 
@@ -223,7 +223,41 @@ def host_allowlists(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_PATH_MODULES = ("os.path", "posixpath", "ntpath", "path")
+_CONTAINMENT = re.compile(r"\b(commonpath|commonprefix|startswith|is_relative_to|relpath)\b")
+_NORMALIZERS = {"normpath", "realpath", "abspath", "resolve"}
+
+
+def normalized_joins(ctx: FixContext) -> list[Candidate]:
+    """A containment check on `target = path.join(base, name)` that never normalised the join: `a/../../etc`
+    still starts with `base`, so the check passes. The join is normalised before it is checked (CWE-22)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr == "join" and ast.unparse(node.value.func.value) in _PATH_MODULES
+                and len(node.value.args) >= 2):
+            continue
+        module, target = ast.unparse(node.value.func.value), node.targets[0].id
+        func = next((f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+                     and f.lineno <= node.lineno <= (f.end_lineno or f.lineno)), None)
+        later = [n for n in ast.walk(func or ctx.tree) if getattr(n, "lineno", 0) > node.lineno]
+        checked = any(isinstance(n, ast.Call) and _CONTAINMENT.search(ast.unparse(n.func))
+                      and target in {x.id for x in ast.walk(n) if isinstance(x, ast.Name)} for n in later)
+        normalised = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _NORMALIZERS
+                         and target in {x.id for x in ast.walk(n) if isinstance(x, ast.Name)} for n in later)
+        if not checked or normalised:
+            continue
+        for i, how in enumerate(("normpath", "realpath")):
+            out += node_candidate(ctx, node.value, f"{module}.{how}({ast.unparse(node.value)})",
+                                  f"`{target}` is normalised before the containment check (`..` segments escaped "
+                                  f"it; path traversal, CWE-22)", 0.82 * 0.9 ** i)
+    return out
+
+
 def web_security_candidates(ctx: FixContext) -> list[Candidate]:
     """Every web-security template that applies."""
     return (constant_time_compares(ctx) + open_redirects(ctx) + quoted_command_strings(ctx)
-            + pathlib_containment(ctx) + html_escapes(ctx) + host_allowlists(ctx))
+            + pathlib_containment(ctx) + html_escapes(ctx) + host_allowlists(ctx) + normalized_joins(ctx))

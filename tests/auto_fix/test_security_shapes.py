@@ -1,0 +1,77 @@
+"""Security repairs on shapes met in practice: commands built in a variable, SQL literals with text around the
+value, joined paths checked without being normalised."""
+
+from __future__ import annotations
+
+import ast
+import sqlite3
+import types
+
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.security_fixes import shell_commands
+from graphs.auto_fix.security_more import sql_parameters
+from graphs.auto_fix.security_web import normalized_joins
+
+
+def _ctx(code: str) -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class="wrong_output")
+
+
+def _module(code: str) -> dict:
+    scope: dict = {}
+    exec(compile(code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    return scope
+
+
+def test_a_command_built_in_a_variable_becomes_an_argument_list():
+    code = ("import subprocess\n\n\ndef bundle(folder, name):\n    cmd = f\"tar -czf {name} -C {folder} .\"\n"
+            "    return subprocess.run(cmd, shell=True, check=False).returncode\n")
+    cands = shell_commands(_ctx(code))
+    assert cands
+    scope = _module(cands[0].code)
+    calls = []
+    scope["subprocess"] = types.SimpleNamespace(run=lambda cmd, **kw: calls.append((cmd, kw))
+                                                or types.SimpleNamespace(returncode=0))
+    assert scope["bundle"]("/var/log", "x; rm -rf ~") == 0
+    assert calls == [(["tar", "-czf", "x; rm -rf ~", "-C", "/var/log", "."], {"check": False})]
+
+
+def test_text_inside_the_quoted_sql_literal_goes_into_the_parameter():
+    code = ("def find(db, surname):\n    rows = db.execute(f\"SELECT name FROM people WHERE name LIKE '% {surname}' "
+            "AND kind = 'owner'\")\n    return rows.fetchall()\n")
+    cands = sql_parameters(_ctx("import sqlite3\n" + code))
+    assert cands
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE people (name TEXT, kind TEXT)")
+    db.executemany("INSERT INTO people VALUES (?, ?)", [("Jane Doe", "owner"), ("Ann O'Neil", "owner"),
+                                                         ("Jim Doe", "vet")])
+    find = _module(cands[0].code)["find"]
+    assert find(db, "Doe") == [("Jane Doe",)]
+    assert find(db, "O'Neil") == [("Ann O'Neil",)]
+    assert find(db, "x' OR '1'='1") == []
+
+
+def test_a_value_after_a_closed_literal_is_not_taken_for_a_quoted_one():
+    code = ("import sqlite3\n\n\ndef count(db, n):\n    return db.execute(f\"SELECT count(*) FROM t WHERE k = 'a' "
+            "AND v > {n}\").fetchone()\n")
+    cands = sql_parameters(_ctx(code))
+    assert cands and "\"SELECT count(*) FROM t WHERE k = 'a' AND v > ?\", (n,)" in cands[0].code
+
+
+def test_a_checked_join_is_normalised_before_the_check():
+    code = ("import posixpath\n\n\ndef resolve(root, name):\n    base = posixpath.normpath(root)\n"
+            "    target = posixpath.join(base, name)\n    if posixpath.commonpath([base, target]) != base:\n"
+            "        raise PermissionError(name)\n    return target\n")
+    cands = normalized_joins(_ctx(code))
+    assert cands
+    resolve = _module(cands[0].code)["resolve"]
+    assert resolve("/srv/up", "a/../b.txt") == "/srv/up/b.txt"
+    for bad in ("../../etc/passwd", "/etc/passwd"):
+        try:
+            resolve("/srv/up", bad)
+        except PermissionError:
+            continue
+        raise AssertionError(bad)
+    # Already normalised, or never checked: nothing to do.
+    assert normalized_joins(_ctx(cands[0].code)) == []
+    assert normalized_joins(_ctx("import os\n\n\ndef p(a, b):\n    t = os.path.join(a, b)\n    return t\n")) == []
