@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, node_edit
 from graphs.auto_fix.io_fixes import callee
+from graphs.auto_fix.name_fixes import with_import
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.security_fixes import ensure_import, imported_modules
 
@@ -263,7 +264,47 @@ def year_rollovers(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_ALL = [date_rewrites, injected_clock, inclusive_days, year_rollovers]
+_UTC = re.compile(r"\bUTC\b|\butc\b")
+_CALENDAR_PARTS = {"date", "time", "isoformat", "strftime", "timetuple"}
+
+
+def _utc_expr(tree: ast.Module) -> tuple[str, str | None]:
+    """How this module spells the UTC zone, and the import it needs for that."""
+    names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "datetime"
+             for a in n.names}
+    if "timezone" in names:
+        return "timezone.utc", None
+    if "datetime" in imported_modules(tree) and "datetime" not in names:
+        return "datetime.timezone.utc", None
+    return "timezone.utc", "from datetime import timezone"
+
+
+def utc_parts(ctx: FixContext) -> list[Candidate]:
+    """The spec counts in UTC, but the calendar day/time is read from a datetime in its own offset: convert it
+    first (`moment.astimezone(timezone.utc).date()`)."""
+    if ctx.tree is None or not _UTC.search(ctx.hints + ctx.code):
+        return []
+    utc, needs = _utc_expr(ctx.tree)
+    out: list[Candidate] = []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _CALENDAR_PARTS):
+            continue
+        owner = node.func.value
+        if not isinstance(owner, ast.Name | ast.Attribute | ast.Call) or (
+                isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute)
+                and owner.func.attr in _CALENDAR_PARTS | {"astimezone", "today"}):
+            continue  # a date or time has no zone; an `astimezone` result already is converted
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, owner, f"{ast.unparse(owner)}.astimezone({utc})")])
+        if code and needs:
+            code = with_import(code, ctx.tree, needs)
+        if code:
+            out.append(Candidate(code, "template", f"line {node.lineno}: `{ast.unparse(owner)}` is converted to UTC "
+                                 f"before its {node.func.attr} is read", 0.7))
+    return out[:3]
+
+
+_ALL = [date_rewrites, injected_clock, inclusive_days, year_rollovers, utc_parts]
 PROPOSERS: dict[str, list[Proposer]] = {
     **{cls: _ALL for cls in ("wrong_output", "assertion_error", "unknown", "other_exception", "value_error")},
     "type_error": [date_comparisons, *_ALL],

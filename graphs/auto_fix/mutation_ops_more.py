@@ -29,6 +29,9 @@ _STR_SWAPS = {"strip": (("rstrip", 0.35), ("lstrip", 0.25)), "rstrip": (("strip"
               "partition": (("rpartition", 0.35),), "rpartition": (("partition", 0.35),),
               "lower": (("upper", 0.3), ("casefold", 0.2)), "upper": (("lower", 0.3),),
               "casefold": (("lower", 0.2),), "append": (("extend", 0.3),), "extend": (("append", 0.3),)}
+# Functions that differ only in which side of equal values they take.
+_SIDE_SWAPS = {"bisect_left": "bisect_right", "bisect_right": "bisect_left", "bisect": "bisect_left",
+               "insort_left": "insort_right", "insort_right": "insort_left", "insort": "insort_left"}
 _SEQ_CALLS = {"list", "tuple", "set", "str", "sorted", "frozenset"}
 _MAP_CALLS = {"dict", "defaultdict", "Counter", "OrderedDict"}
 
@@ -203,6 +206,11 @@ def _ordering(node: ast.Call) -> list[Variant]:
     elif name in ("nlargest", "nsmallest") and owner == "heapq":
         other = "nsmallest" if name == "nlargest" else "nlargest"
         out.append((0.4, "the other end", node.func, ast.Attribute(value=node.func.value, attr=other)))
+    elif name in _SIDE_SWAPS and owner == "bisect":  # (a bare name would need an import a mutation can't add)
+        func = ast.Attribute(value=node.func.value, attr=_SIDE_SWAPS[name])
+        return [(0.4, "the other side of equal values", node.func, func)]
+    elif name in ("any", "all") and owner is None and len(node.args) == 1:
+        return [(0.3, "the other quantifier", node.func, ast.Name(id="all" if name == "any" else "any"))]
     else:
         return out
     key = _kw(node, "key")

@@ -8,7 +8,8 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
+from graphs.auto_fix.edits import apply_edits, body_start, call_with, indent_of, insert_lines, node_edit
+from graphs.auto_fix.name_fixes import with_import
 from graphs.auto_fix.propose_types import Proposer
 
 _FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
@@ -138,26 +139,38 @@ def outer_loop_resets(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_HALF_UP = re.compile(r"(?i)half[- _]?up|rounds? (?:halves|\.5|0\.5) up|away from zero")
+
+
 def decimal_rounding(ctx: FixContext) -> list[Candidate]:
-    """`round(amount, 2)` rounds half to even on a binary float; the module imports `ROUND_HALF_UP` (unused):
-    round the Decimal of the amount with it."""
+    """`round(amount, 2)` rounds half to even on a binary float, and so does `quantize` without `rounding=`.
+    When the module imports a rounding mode it never uses (or the spec says half-up): round the Decimal with it."""
     if ctx.tree is None:
         return []
     imported = {a.asname or a.name for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom)
                 and n.module == "decimal" for a in n.names}
     loaded = {n.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     modes = [m for m in ("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN") if m in imported and m not in loaded]
-    if not modes or "Decimal" not in imported:
-        return []
+    said = "ROUND_HALF_UP" not in modes and "ROUND_HALF_UP" not in loaded and _HALF_UP.search(ctx.hints + ctx.code)
     out: list[Candidate] = []
-    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                 and n.func.id == "round" and len(n.args) == 2 and isinstance(n.args[1], ast.Constant)):
-        places = "0." + "0" * (call.args[1].value - 1) + "1" if call.args[1].value > 0 else "1"
-        text = (f"Decimal(str({ast.unparse(call.args[0])})).quantize(Decimal({places!r}), "
-                f"rounding={modes[0]})")
-        out += [Candidate(c, "template", f"line {call.lineno}: money rounded as a Decimal with `{modes[0]}` "
-                          f"instead of a float `round`", 0.88)
-                for c in [apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])] if c]
+    if modes and "Decimal" in imported:
+        for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                     and n.func.id == "round" and len(n.args) == 2 and isinstance(n.args[1], ast.Constant)):
+            places = "0." + "0" * (call.args[1].value - 1) + "1" if call.args[1].value > 0 else "1"
+            text = (f"Decimal(str({ast.unparse(call.args[0])})).quantize(Decimal({places!r}), "
+                    f"rounding={modes[0]})")
+            out += [Candidate(c, "template", f"line {call.lineno}: money rounded as a Decimal with `{modes[0]}` "
+                              f"instead of a float `round`", 0.88)
+                    for c in [apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])] if c]
+    for mode in modes[:1] + ["ROUND_HALF_UP"] * bool(said):
+        for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                     and n.func.attr == "quantize" and len(n.args) == 1 and not n.keywords):
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, call, call_with(call, f"rounding={mode}"))])
+            if code and mode not in imported:
+                code = with_import(code, ctx.tree, f"from decimal import {mode}")
+            if code:
+                out.append(Candidate(code, "template", f"line {call.lineno}: `quantize` without `rounding=` rounds "
+                                     f"half to even; the amounts need `{mode}`", 0.86))
     return out
 
 

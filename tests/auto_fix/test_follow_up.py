@@ -110,3 +110,27 @@ def test_unconverted_data_extends_the_strptime_format_constant():
             '    return datetime.strptime(text, STAMP)\n')
     cands = value_parsing(_ctx(code, "value_error", "unconverted data remains: :07", line=7))
     assert cands and "'%Y-%m-%d %H:%M:%S'" in cands[0].code
+
+
+def test_quantize_gets_the_rounding_mode_the_module_imports_or_the_spec_names():
+    from decimal import Decimal
+
+    from graphs.auto_fix.state_resets import decimal_rounding
+
+    code = ("from decimal import Decimal, ROUND_HALF_UP\n\n\ndef total(x):\n"
+            "    return (Decimal(x) * Decimal('1.21')).quantize(Decimal('0.01'))\n")
+    assert working_codes(decimal_rounding(_ctx(code)), "total", ("2.50",), Decimal("3.03"))
+    code = "from decimal import Decimal\n\n\ndef cents(x):\n    return Decimal(x).quantize(Decimal('0.01'))\n"
+    assert decimal_rounding(_ctx(code)) == []
+    said = decimal_rounding(_ctx(code, hints="amounts are rounded half-up to cents"))
+    assert working_codes(said, "cents", ("0.125",), Decimal("0.13"))
+
+
+def test_utc_parts_convert_an_offset_datetime_before_reading_its_day():
+    from graphs.auto_fix.date_fixes import utc_parts
+
+    code = ("from datetime import datetime\n\n\ndef utc_day(ts):\n    \"\"\"The UTC calendar day of an ISO "
+            "timestamp.\"\"\"\n    return datetime.fromisoformat(ts).date().isoformat()\n")
+    cands = utc_parts(_ctx(code))
+    assert working_codes(cands, "utc_day", ("2024-06-02T01:30:00+02:00",), "2024-06-01")
+    assert utc_parts(_ctx(code.replace("UTC", "local"))) == []

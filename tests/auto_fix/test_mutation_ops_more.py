@@ -146,12 +146,17 @@ ORDER_CASES = [
     ("def names(xs):\n    return sorted(xs)\n", lambda ns: ns["names"](["bob", "Cy", "al"]) == ["al", "bob", "Cy"]),
     ("import heapq\ndef best(xs):\n    return heapq.nsmallest(2, xs)\n", lambda ns: ns["best"]([4, 8, 1]) == [8, 4]),
     ("def clamp(x, hi):\n    return max(x, hi)\n", lambda ns: ns["clamp"](12, 10) == 10),
+    ("import bisect\ndef tier(cuts, x):\n    return bisect.bisect_left(cuts, x)\n",
+     lambda ns: ns["tier"]([50, 100], 100) == 2),
+    ("import bisect\ndef before(cuts, x):\n    return bisect.bisect(cuts, x)\n",
+     lambda ns: ns["before"]([50, 100], 100) == 1),
+    ("def ready(xs):\n    return any(x > 0 for x in xs)\n", lambda ns: ns["ready"]([1, -1]) is False),
 ]
 
 
 @pytest.mark.parametrize(("code", "check"), ORDER_CASES)
 def test_an_ordering_edit_repairs_the_function(code: str, check: Callable[[dict], bool]) -> None:
-    line = 3 if code.startswith("import") else 2
+    line = 3 if code.startswith(("import", "from")) else 2
     assert _broken(code, check)
     assert _repairs(code, line, "ordering_swap", check)
 
