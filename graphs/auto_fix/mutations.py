@@ -292,6 +292,10 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
             new = copy.deepcopy(node)
             new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
             found.append(_mk(lines, node, new, "boolean_swap", 0.5))
+            for i, value in enumerate(node.values):  # `best or rec` → `rec`: a spurious operand
+                rest = copy.deepcopy(node.values[:i] + node.values[i + 1:])
+                found.append(_mk(lines, node, rest[0] if len(rest) == 1 else ast.BoolOp(op=node.op, values=rest),
+                                 "operand_drop", 0.2, f"without `{ast.unparse(value)}`"))
         elif isinstance(node, ast.Constant):
             found += _constant(lines, node)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in callees:

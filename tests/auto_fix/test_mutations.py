@@ -31,6 +31,8 @@ def _results(code: str, line: int, operator: str) -> set[str]:
     (4, "comparison_swap", "if items[i] < limit and i >= 0:"),
     (5, "arithmetic_swap", "total = total - items[i]"),
     (4, "boolean_swap", "if items[i] < limit or i > 0:"),
+    (4, "operand_drop", "if items[i] < limit:"),
+    (4, "operand_drop", "if i > 0:"),
     (4, "constant_pm1", "if items[i] < limit and i > 1:"),
     (3, "range_bound_pm1", "for i in range(len(items) - 1):"),
     (3, "range_bound_pm1", "for i in range(len(items) + 1):"),
