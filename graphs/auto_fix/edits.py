@@ -177,12 +177,11 @@ def _is_noop(stmt: ast.stmt) -> bool:
 
 
 def raise_edit(keep: list[str], handler: ast.ExceptHandler) -> Edit:
-    """Make the handler re-raise: a lone `pass`/`continue`/`return None` becomes `raise`, otherwise `raise` is
-    appended."""
+    """Make the handler re-raise: its final `pass`/`continue`/`break`/`return ...` (a fallback value included)
+    becomes `raise`, otherwise `raise` is appended."""
     last = handler.body[-1]
     pad = indent_of(keep[last.lineno - 1])
-    if _is_noop(last) or (isinstance(last, ast.Return) and (last.value is None or (
-            isinstance(last.value, ast.Constant) and last.value.value is None))) or isinstance(last, ast.Continue):
+    if _is_noop(last) or isinstance(last, ast.Return | ast.Continue | ast.Break):
         return Edit(last.lineno, len(pad), last.end_lineno or last.lineno, len(keep[last.lineno - 1].rstrip("\n")),
                     "raise")
     return insert_after(keep, last.end_lineno or last.lineno, [f"{pad}raise"])

@@ -202,7 +202,7 @@ def finally_returns(ctx: FixContext) -> list[Candidate]:
                 continue
         where = f"line {rets[0].lineno}: `return` in `finally` swallowed every exception"
         variants = [(drops, f"{where}: removed it so errors propagate", 0.85)]
-        cleanup = [h for h in node.handlers if _falls_through(h.body) or raise_edit(keep, h).text == "raise"]
+        cleanup = [h for h in node.handlers if _falls_through(h.body) or _quiet_end(h)]
         if cleanup:
             variants.append((drops + [raise_edit(keep, h) for h in cleanup],
                              f"{where}: removed it, and the handler now re-raises after cleaning up", 0.86))
@@ -216,6 +216,15 @@ def finally_returns(ctx: FixContext) -> list[Candidate]:
             if code:
                 out.append(Candidate(code, "template", why, prior))
     return out
+
+
+def _quiet_end(handler: ast.ExceptHandler) -> bool:
+    """The handler ends in `pass`, `continue` or a bare `return`/`return None` (no fallback value)."""
+    last = handler.body[-1]
+    if isinstance(last, ast.Return):
+        return last.value is None or (isinstance(last.value, ast.Constant) and last.value.value is None)
+    return isinstance(last, ast.Pass | ast.Continue) or (isinstance(last, ast.Expr) and isinstance(
+        last.value, ast.Constant) and last.value.value is Ellipsis)
 
 
 def _last_attempt(loop: ast.For | ast.While | None) -> str | None:
@@ -275,7 +284,36 @@ def reraise_swallowed(ctx: FixContext) -> list[Candidate]:
             if code:
                 out.append(Candidate(code, "template", f"line {h.lineno}: {caught} swallowed the error its callers "
                                      "need: it now re-raises", base * 0.9 ** i))
+            if told and (wanted := _translated(keep, h, ctx.message)) is not None:
+                out.append(Candidate(wanted[0], "template", f"line {h.lineno}: {caught} swallowed the error its "
+                                     f"callers need: it now raises `{wanted[1]}` from it", base * 0.95 * 0.9 ** i))
     return out[:4]
+
+
+_DID_NOT_RAISE = re.compile(r"DID NOT RAISE <?(?:class ')?([A-Za-z_][\w.]*)")
+_HEADER = re.compile(r"^(\s*except\b[^:#]*?)(\s+as\s+(\w+))?\s*:\s*(#.*)?$")
+
+
+def _translated(keep: list[str], handler: ast.ExceptHandler, message: str) -> tuple[str, str] | None:
+    """The handler raising the exception type the test expected, chained to the caught one (when that type is not
+    already what was caught)."""
+    m = _DID_NOT_RAISE.search(message)
+    if m is None or handler.type is None or m[1].rsplit(".", 1)[-1] in ast.unparse(handler.type):
+        return None
+    wanted = m[1].rsplit(".", 1)[-1]
+    header = _HEADER.match(keep[handler.lineno - 1].rstrip("\n"))
+    if header is None or not keep[handler.lineno - 1].rstrip().endswith(":"):
+        return None
+    name = header[3] or "exc"
+    last = handler.body[-1]
+    pad = indent_of(keep[last.lineno - 1])
+    edits = [Edit(last.lineno, len(pad), last.end_lineno or last.lineno,
+                  len(keep[(last.end_lineno or last.lineno) - 1].rstrip("\n")), f"raise {wanted}(str({name})) from {name}")]
+    if not header[3]:
+        edits.append(Edit(handler.lineno, 0, handler.lineno, len(keep[handler.lineno - 1].rstrip("\n")),
+                          f"{header[1]} as {name}:"))
+    code = apply_edits("".join(keep), edits)
+    return (code, wanted) if code else None
 
 
 _SILENT = ["wrong_output", "assertion_error", "unknown", "static_finding", "other_exception"]

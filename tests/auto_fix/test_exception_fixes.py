@@ -257,3 +257,27 @@ def test_value_fixes_are_tried_before_the_handler_templates():
         < names.index("or_in_except")
     assert "guard_parse" in [p.__name__ for p in _module_proposers("key_error")]
     assert "value_parsing" not in [p.__name__ for p in _module_proposers("key_error")]
+
+
+def test_a_fallback_value_that_hides_the_expected_error_becomes_a_raise():
+    code = ("import json\n\n\ndef load(text):\n    try:\n        data = json.loads(text)\n"
+            "    except json.JSONDecodeError:\n        return {}\n    return data\n")
+    cands = reraise_swallowed(_ctx(code, "wrong_output", message="DID NOT RAISE ValueError", suspicious=[6, 8]))
+    assert cands
+    plain = _load(cands[0].code)["load"]
+    assert plain('{"a": 1}') == {"a": 1}
+    with pytest.raises(ValueError):
+        plain("{broken")
+    assert "return {}" not in cands[0].code  # replaced, not left as dead code above the raise
+
+
+def test_the_expected_error_type_is_raised_from_the_caught_one():
+    code = ("class ConfigError(Exception):\n    pass\n\n\ndef port(cfg):\n    try:\n        return int(cfg['port'])\n"
+            "    except KeyError:\n        return 8080\n")
+    cands = reraise_swallowed(_ctx(code, "wrong_output", message="DID NOT RAISE ConfigError", suspicious=[7, 9]))
+    raising = [c for c in cands if "raise ConfigError(str(exc)) from exc" in c.code]
+    assert raising and "except KeyError as exc:" in raising[0].code
+    scope = _load(raising[0].code)
+    with pytest.raises(scope["ConfigError"]):
+        scope["port"]({})
+    assert scope["port"]({"port": "80"}) == 80
