@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from graphs.auto_fix.candidates import Candidate, FixContext
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import apply_edits, call_with, enclosing_function, node_edit, statement_at
 from graphs.auto_fix.propose_types import Proposer
@@ -200,7 +200,45 @@ def merged_defaults(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_LOOKUP_ERRORS = {"KeyError", "LookupError"}
+
+
+def _stated_values(hints: str, key: str) -> list[str]:
+    """Literal values the tests give `key` (`"note": ""`), as source text, most frequent first."""
+    found = re.findall(rf"""["']{re.escape(key)}["']\s*:\s*("[^"\n]*"|'[^'\n]*'|-?\d+(?:\.\d+)?|None|True|False|\[\]|\{{\}})""",
+                       hints)
+    counts: dict[str, int] = {}
+    for value in found:
+        counts[value] = counts.get(value, 0) + 1
+    return sorted(counts, key=lambda v: -counts[v])
+
+
+def optional_keys(ctx: FixContext) -> list[Candidate]:
+    """`row["note"]` inside a `try` whose `except KeyError` drops the whole record: an optional field was read as
+    a required one. Read it with `.get` and the default the tests give it (or None)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Try)):
+        quiet = [h for h in node.handlers if h.type is not None and _LOOKUP_ERRORS & {
+            ast.unparse(e).rsplit(".", 1)[-1] for e in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])}
+            and isinstance(h.body[-1], ast.Continue | ast.Pass | ast.Return)]
+        if not quiet:
+            continue
+        subs = [n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Subscript)
+                and isinstance(n.ctx, ast.Load) and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)]
+        for sub in subs[:4]:
+            key = sub.slice.value  # type: ignore[attr-defined]
+            for i, default in enumerate([*_stated_values(ctx.hints, key)[:2], "None"][:2]):
+                new = f"{ast.unparse(sub.value)}.get({key!r}, {default})" if default != "None" else \
+                    f"{ast.unparse(sub.value)}.get({key!r})"
+                out += node_candidate(ctx, sub, new, f"`{ast.unparse(sub)}` is optional: a missing key dropped the "
+                                      f"whole record in the `except`", 0.7 * 0.9 ** i)
+    return out[:6]
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
+    "wrong_output": [optional_keys],
     "attribute_error": [attribute_subscripts],
     "key_error": [key_shapes, csv_header_spaces, merged_defaults, bom_headers],
     "value_error": [enum_values],

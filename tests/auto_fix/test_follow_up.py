@@ -134,3 +134,15 @@ def test_utc_parts_convert_an_offset_datetime_before_reading_its_day():
     cands = utc_parts(_ctx(code))
     assert working_codes(cands, "utc_day", ("2024-06-02T01:30:00+02:00",), "2024-06-01")
     assert utc_parts(_ctx(code.replace("UTC", "local"))) == []
+
+
+def test_optional_keys_read_with_the_default_the_tests_give():
+    from graphs.auto_fix.lookup_keys import optional_keys
+
+    code = ("def rows_out(rows):\n    out = []\n    for row in rows:\n        try:\n"
+            "            out.append((int(row['qty']), row['tag']))\n        except (KeyError, ValueError):\n"
+            "            continue\n    return out\n")
+    hints = "assert rows_out([{'qty': '2'}]) == [(2, '')]\nx = {'tag': ''}\n"
+    cands = optional_keys(_ctx(code, hints=hints))
+    assert working_codes(cands, "rows_out", ([{"qty": "2"}, {"qty": "x", "tag": "a"}],), [(2, "")])
+    assert optional_keys(_ctx(code.replace("KeyError, ValueError", "ValueError,"))) == []
