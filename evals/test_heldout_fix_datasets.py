@@ -50,6 +50,8 @@ SPECS = {
                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
     "v10": Spec("v10", r"fix10-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"), 22,
                 r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
+    "v13": Spec("v13", r"fix13-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"), 22,
+                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
 }
 # Crash kind -> the exception the buggy code must end with.
 CRASHING_KINDS = {"type_error": "TypeError", "key_error": "KeyError", "attribute_error": "AttributeError",
