@@ -83,7 +83,8 @@ def run_case(deps: Any, case: dict[str, Any]) -> dict[str, Any]:
            "error_class": out.analysis.error_class}
     if not out.fixes:
         return {**row, "fixed": False, "why": "no fix proposed"}
-    fixed, why = grade(out.fixes[0].fixed_code, case["hidden_tests"], deps.settings)
+    # Hidden tests run with the visible ones, as the datasets verify them: some use the visible tests' helpers.
+    fixed, why = grade(out.fixes[0].fixed_code, case["tests"] + "\n\n" + case["hidden_tests"], deps.settings)
     return {**row, "fixed": fixed, "why": why, "strategy": out.fixes[0].strategy,
             "explanation": out.fixes[0].explanation[:200]}
 

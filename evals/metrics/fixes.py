@@ -29,13 +29,14 @@ def changed_lines(before: str, after: str) -> int:
 
 
 def score_hidden_tests(output: dict[str, Any], case: dict[str, Any], ctx: RunContext) -> Score:
-    """1.0 when the best fix passes every hidden test (run in the sandbox), else 0.0; 0.0 with no fix."""
+    """1.0 when the best fix passes every hidden test (run in the sandbox with the visible ones, whose helpers some
+    hidden tests use), else 0.0; 0.0 with no fix."""
     fix = best_fix(output)
     if fix is None:
         return Score(0.0, "no fix proposed")
-    outcome = run_case_tests(fix["fixed_code"], case["hidden_tests"], ctx.settings)
+    outcome = run_case_tests(fix["fixed_code"], case["tests"] + "\n\n" + case["hidden_tests"], ctx.settings)
     ctx.cache["hidden"] = outcome
-    verdict = "timed out" if outcome.timed_out else f"{outcome.passed}/{outcome.total} hidden tests passed"
+    verdict = "timed out" if outcome.timed_out else f"{outcome.passed}/{outcome.total} visible+hidden tests passed"
     return Score(1.0 if outcome.all_passed else 0.0, verdict + (f" ({outcome.detail[:160]})" if outcome.detail and
                                                                not outcome.all_passed else ""))
 
