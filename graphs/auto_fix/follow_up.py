@@ -1,5 +1,6 @@
 """Follow-up repairs: a candidate that got further than the original code is analysed afresh, and every proposer
-runs on it. Getting further means more tests pass, a crash turned into a different failure, or a hang now ends.
+runs on it. Getting further means more tests pass, or (for a template's targeted edit) a crash turned into a
+different failure or a hang now ends.
 
 One edit often fixes the failure the user saw and uncovers the next one (a guard that stops the crash and
 exposes a wrong default, a loop that now ends but one step early). The first round's tests only say how many
@@ -30,6 +31,8 @@ def _progress(t: Tested, baseline_passed: int, original: Analysis) -> int:
         return 0
     if v.tests_passed > baseline_passed:
         return 3
+    if t.candidate.strategy == "ast_mutation":
+        return 0  # a blind edit that merely changes the failure (`x` → `self`) is no lead
     if original.error_class == "hang":
         return 1  # the loop now ends
     crashed = original.exception_type not in (None, "AssertionError")

@@ -289,11 +289,12 @@ def loop_progress(ctx: FixContext) -> list[Candidate]:
 
 
 def iteration_copies(ctx: FixContext) -> list[Candidate]:
-    """Mutating a list/dict while iterating it: iterate over a copy (`list(x)`)."""
+    """Mutating a list/dict/set while iterating it: iterate over a copy (`list(x)`)."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
-    mutators = {"remove", "append", "pop", "insert", "clear", "extend", "update", "popitem", "setdefault"}
+    mutators = {"remove", "append", "pop", "insert", "clear", "extend", "update", "popitem", "setdefault", "add",
+                "discard", "difference_update", "intersection_update", "symmetric_difference_update"}
     for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.For)):
         it = loop.iter
         base = it.func.value if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) else it
@@ -303,6 +304,8 @@ def iteration_copies(ctx: FixContext) -> list[Candidate]:
              and ast.unparse(n.func.value) == name)
             or (isinstance(n, ast.Delete) and any(isinstance(t, ast.Subscript) and ast.unparse(t.value) == name
                                                   for t in n.targets))
+            or (isinstance(n, ast.Assign) and it is not base and any(  # `for k in d.keys(): d[k2] = ...`
+                isinstance(t, ast.Subscript) and ast.unparse(t.value) == name for t in n.targets))
             for stmt in loop.body for n in ast.walk(stmt))
         if mutated:
             new = f"list({ast.unparse(it)})"

@@ -45,6 +45,8 @@ def test_progress_is_more_tests_passing_a_changed_crash_or_a_hang_that_ends():
     assert [t.candidate.code for t in progressed([same, elsewhere, now_wrong, more, undefined], 0, crash)] == \
         ["d", "b"]
     assert progressed([same, undefined], 0, crash) == []
+    blind = Tested(Candidate("m", "ast_mutation", "m", 0.9), now_wrong.validation, failure=now_wrong.failure)
+    assert progressed([blind], 0, crash) == []  # a blind mutation that only changes the failure is no lead
     hang = _analysis("hang", None)
     assert progressed([_tested("f", 0, "", timed_out=True)], 0, hang) == []
     assert [t.candidate.code for t in progressed([_tested("g", 0, "AssertionError")], 0, hang)] == ["g"]
@@ -146,3 +148,16 @@ def test_optional_keys_read_with_the_default_the_tests_give():
     cands = optional_keys(_ctx(code, hints=hints))
     assert working_codes(cands, "rows_out", ([{"qty": "2"}, {"qty": "x", "tag": "a"}],), [(2, "")])
     assert optional_keys(_ctx(code.replace("KeyError, ValueError", "ValueError,"))) == []
+
+
+def test_a_set_changed_while_iterated_is_iterated_over_a_copy():
+    from graphs.auto_fix.templates import iteration_copies
+
+    code = ("class Pool:\n    def __init__(self, xs):\n        self.free = set(xs)\n\n    def drop(self, keep):\n"
+            "        for x in self.free:\n            if x not in keep:\n                self.free.discard(x)\n"
+            "        return sorted(self.free)\n")
+    cands = iteration_copies(_ctx(code, "other_exception", "Set changed size during iteration", line=6))
+    assert cands
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    assert scope["Pool"](["a", "b", "c"]).drop({"b"}) == ["b"]
