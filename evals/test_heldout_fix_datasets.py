@@ -1,5 +1,5 @@
-"""Fixes datasets written without access to the engine: held-out v4, v5 and v6, and the development sets v7 to
-v10, v12 and v13 (their authors had no engine access either, but the engine developers read them). Verified
+"""Fixes datasets written without access to the engine: held-out v4, v5, v6 and v11, and the development sets v7
+to v10, v12 and v13 (their authors had no engine access either, but the engine developers read them). Verified
 loading, well-formed, varied, and every case a real, reproducible bug. One spec per version; the checks are
 shared."""
 
@@ -50,6 +50,8 @@ SPECS = {
                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
     "v10": Spec("v10", r"fix10-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"), 22,
                 r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
+    "v11": Spec("v11", r"fix11-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"), 22,
+                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True),
     "v12": Spec("v12", r"fix12-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"), 22,
                 r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
     "v13": Spec("v13", r"fix13-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"), 22,
