@@ -223,6 +223,18 @@ def unbound_accumulators(ctx: FixContext) -> list[Candidate]:
 
 # --- ImportError ------------------------------------------------------------------------------------------
 
+def _submodules(package: object | None) -> list[str]:
+    """`urllib.parse`, `urllib.request`, ... for a standard-library package (`from urllib import urlencode`)."""
+    import pkgutil
+
+    path = getattr(package, "__path__", None)
+    name = getattr(package, "__name__", "")
+    if not path or not name:
+        return []
+    return [f"{name}.{m.name}" for m in pkgutil.iter_modules(path) if not m.name.startswith("_")
+            and m.name not in ("__main__", "tests", "test")]
+
+
 def import_names(ctx: FixContext) -> list[Candidate]:
     """`cannot import name X from M`: the closest name M really has, the stdlib module that has X, or drop an
     unused X."""
@@ -254,7 +266,7 @@ def import_names(ctx: FixContext) -> list[Candidate]:
                        if isinstance(n, ast.Name) and n.id == name and not alias.asname]
             options.append((text, f"`{module}` has no `{name}`; imported `{new}` (closest name)", 0.9 * 0.9 ** i,
                             renames))
-    for other in (o for o in _HOMES if o != module):
+    for other in (o for o in (*_submodules(real), *_HOMES) if o != module):
         if hasattr(stdlib_module(other), name):
             moved = (line(module, rest) + "\n" + pad if rest else "") + line(other, [alias])
             options.append((moved, f"`{name}` lives in `{other}`, not `{module}`", 0.88, []))

@@ -87,12 +87,28 @@ def missing_names(ctx: FixContext) -> list[Candidate]:
     hint = _DID_YOU_MEAN.search(ctx.message)
     matches = [hint["name"]] if hint else []
     matches += [c for c in difflib.get_close_matches(name, sorted(pool - {name}), n=3, cutoff=0.6) if c not in matches]
+    matches += [c for c in _abbreviations(name, sorted(scope_names(None, ctx.tree))) if c not in matches]
     for i, new in enumerate(matches):
         code = _rename_all(ctx, name, new)
         if code:
             out.append(Candidate(code, "template", f"renamed `{name}` → `{new}` (undefined name; closest known "
                                  "name)", 0.8 * 0.85 ** i))
     return out
+
+
+def _abbreviations(name: str, known: list[str]) -> list[str]:
+    """Known names that abbreviate `name` or that it abbreviates (`ack` / `acknowledge`, `cfg` / `config`): the
+    shorter one's letters, at least three, appear in order in the longer one, from the same first letter."""
+    def within(short: str, long: str) -> bool:
+        rest = iter(long)
+        return short[0] == long[0] and all(ch in rest for ch in short)
+
+    out = []
+    for other in known:
+        short, long = sorted((other.lower(), name.lower()), key=len)
+        if other != name and len(short) >= 3 and len(long) > len(short) and within(short, long):
+            out.append(other)
+    return out[:2]
 
 
 def _class_attributes(tree: ast.Module, cls: str) -> set[str]:
@@ -124,8 +140,9 @@ def wrong_attributes(ctx: FixContext) -> list[Candidate]:
         known = _class_attributes(ctx.tree, m["type"] or m["cls"] or "")
     hint = _DID_YOU_MEAN.search(ctx.message)
     matches = [hint["name"]] if hint else []
-    matches += [c for c in difflib.get_close_matches(attr, sorted(a for a in known if not a.startswith("__")),
-                                                     n=3, cutoff=0.5) if c not in matches]
+    public = sorted(a for a in known if not a.startswith("__"))
+    matches += [c for c in difflib.get_close_matches(attr, public, n=3, cutoff=0.5) if c not in matches]
+    matches += [c for c in _abbreviations(attr, public) if c not in matches]
     if m["type"] == "list" and attr in ("push", "add") and "append" not in matches:
         matches.insert(0, "append")
     out = []

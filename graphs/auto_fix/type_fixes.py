@@ -9,6 +9,7 @@ import re
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit
+from graphs.auto_fix.name_fixes import with_import
 
 _TAKES = re.compile(r"(?P<func>\w+)\(\) takes (?:from \d+ to )?(?P<want>\d+) positional arguments? but "
                     r"(?P<got>\d+) (?:was|were) given")
@@ -17,6 +18,50 @@ _NOT_ITERABLE = re.compile(r"'(?P<type>int|float)' object is not iterable")
 _NOT_CALLABLE = re.compile(r"'(?P<type>\w+)' object is not callable")
 _INDEX_TYPE = re.compile(r"indices must be integers(?: or slices)?, not (?P<type>float|str)")
 _NO_LEN = re.compile(r"object of type '(?P<type>int|float)' has no len\(\)")
+_DATE_PLUS_NUMBER = re.compile(r"unsupported operand type\(s\) for [+-]=?: '(?P<left>[\w.]+)' and '(?P<right>[\w.]+)'")
+_DATE_TYPES = {"datetime.date", "datetime.datetime", "date", "datetime"}
+_UNIT_WORDS = (("hours", re.compile(r"(?i)hour|\bh\b")), ("minutes", re.compile(r"(?i)minute|\bmins?\b")),
+               ("seconds", re.compile(r"(?i)second|\bsecs?\b")), ("weeks", re.compile(r"(?i)week")))
+
+
+def _timedelta_name(tree: ast.Module) -> tuple[str, str | None]:
+    """How this module reaches `timedelta`, and the import it needs for it."""
+    names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "datetime"
+             for a in n.names}
+    if "timedelta" in names:
+        return "timedelta", None
+    plain = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    if "datetime" in plain and "datetime" not in names:
+        return "datetime.timedelta", None
+    return "timedelta", "from datetime import timedelta"
+
+
+def date_offsets(ctx: FixContext) -> list[Candidate]:
+    """`day + 7` on a date or datetime: the number of days (hours, minutes...) must be a `timedelta`."""
+    m = _DATE_PLUS_NUMBER.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m:
+        return []
+    left_date, right_date = m["left"] in _DATE_TYPES, m["right"] in _DATE_TYPES
+    if left_date == right_date or not ({m["left"], m["right"]} & {"int", "float"}):
+        return []
+    delta, needs = _timedelta_name(ctx.tree)
+    out: list[Candidate] = []
+    for node in _on_line(ctx):
+        if not (isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.Add | ast.Sub)):
+            continue
+        number = node.value if isinstance(node, ast.AugAssign) else node.right if left_date else node.left
+        text = ast.unparse(number)
+        units = [u for u, words in _UNIT_WORDS if words.search(text)] or ["days"]
+        if "datetime.datetime" in (m["left"], m["right"]) and units == ["days"]:
+            units += ["hours", "minutes", "seconds"]  # a datetime moves by any unit
+        for i, unit in enumerate(units[:4]):
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, number, f"{delta}({unit}={text})")])
+            if code and needs:
+                code = with_import(code, ctx.tree, needs)
+            if code:
+                out.append(Candidate(code, "template", f"line {node.lineno}: `{text}` is a number of {unit}; a date "
+                                     f"moves by a `timedelta({unit}=...)`", 0.85 * 0.85 ** i))
+    return out
 
 
 def _calls_to(tree: ast.Module, name: str) -> list[ast.Call]:

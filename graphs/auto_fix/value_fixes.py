@@ -81,6 +81,9 @@ def guard_parse(ctx: FixContext) -> list[Candidate]:
 
 _UNPACK = re.compile(r"too many values to unpack \(expected (\d+)\)")
 _INT_LITERAL = re.compile(r"invalid literal for int\(\) with base 10: '(.*)'")
+_FLOAT_LITERAL = re.compile(r"could not convert string to float: '(.*)'")
+_TOO_FEW = re.compile(r"not enough values to unpack \(expected 2, got 1\)")
+_CURRENCY = "$€£¥"
 _STRPTIME = re.compile(r"time data '(.*)' does not match format '(.*)'")
 _UNCONVERTED = re.compile(r"unconverted data remains: (.+)")
 # What a format may lack at its end: seconds, fractions, zones, AM/PM, or the whole time of day.
@@ -137,9 +140,50 @@ def _format_constants(tree: ast.Module, line: int | None) -> list[ast.Constant]:
     return list(dict.fromkeys(c for _, c in found))
 
 
+def _float_texts(on_line: list[ast.AST], lit: str) -> list[tuple[ast.AST, str, str, float]]:
+    """`float("1,250.00")`, `float("$12.50")`, `float("12.5%")`: clean the text before converting it."""
+    out: list[tuple[ast.AST, str, str, float]] = []
+    for n in on_line:
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("float", "Decimal")
+                and len(n.args) == 1):
+            continue
+        arg, fn = ast.unparse(n.args[0]), n.func.id
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", lit):
+            out.append((n, f"{fn}({arg}.replace(',', ''))", f"{lit!r} has digit grouping", 0.82))
+        elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", lit):
+            out.append((n, f"{fn}({arg}.replace('.', '').replace(',', '.'))", f"{lit!r} is written with a "
+                        "decimal comma", 0.8))
+        elif re.fullmatch(r"[+-]?\d+,\d+", lit):
+            out.append((n, f"{fn}({arg}.replace(',', '.'))", f"{lit!r} is written with a decimal comma", 0.8))
+        elif lit[:1] in _CURRENCY or lit[-1:] in _CURRENCY:
+            out.append((n, f"{fn}({arg}.strip().strip({_CURRENCY + ' '!r}).replace(',', ''))",
+                        f"{lit!r} carries a currency sign", 0.8))
+        elif lit.endswith("%"):
+            out.append((n, f"{fn}({arg}.rstrip('%'))", f"{lit!r} carries a percent sign", 0.75))
+    return out
+
+
+def _partitions(ctx: FixContext, on_line: list[ast.AST]) -> list[tuple[ast.AST, str, str, float]]:
+    """`name, value = part.split("=")` on text without the separator: `partition` always gives three parts."""
+    out: list[tuple[ast.AST, str, str, float]] = []
+    for n in on_line:
+        if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Tuple)
+                and len(n.targets[0].elts) == 2 and isinstance(n.value, ast.Call)
+                and isinstance(n.value.func, ast.Attribute) and n.value.func.attr in ("split", "rsplit")
+                and len(n.value.args) >= 1 and not n.value.keywords):
+            continue
+        first, second = (ast.unparse(e) for e in n.targets[0].elts)
+        how = "partition" if n.value.func.attr == "split" else "rpartition"
+        call = f"{ast.unparse(n.value.func.value)}.{how}({ast.unparse(n.value.args[0])})"
+        out.append((n, f"{first}, _, {second} = {call}", "a part without the separator has no second half; "
+                    f"`{how}` always gives three parts", 0.82))
+    return out
+
+
 def value_parsing(ctx: FixContext) -> list[Candidate]:
-    """ValueError from parsing: unpacking a split with too many parts (→ maxsplit), an int() of a decimal or
-    grouped number, a strptime format that does not match the data."""
+    """ValueError from parsing: unpacking a split with too many parts (→ maxsplit) or too few (→ partition), an
+    int() of a decimal or grouped number, a float() of grouped, comma-decimal, currency or percent text, a
+    strptime format that does not match the data."""
     if ctx.tree is None or ctx.line is None:
         return []
     on_line = [n for n in ast.walk(ctx.tree) if getattr(n, "lineno", None) == ctx.line]
@@ -164,6 +208,10 @@ def value_parsing(ctx: FixContext) -> list[Candidate]:
                     edits.append((n, f"int({arg}.replace({sep!r}, ''))", f"{lit!r} has digit grouping", 0.8))
                 elif re.fullmatch(r"[+-]?0[xob][0-9a-fA-F]+", lit, re.IGNORECASE):
                     edits.append((n, f"int({arg}, 0)", f"{lit!r} has a base prefix", 0.8))
+    if m := _FLOAT_LITERAL.search(ctx.message):
+        edits += _float_texts(on_line, m[1].strip())
+    if _TOO_FEW.search(ctx.message):
+        edits += _partitions(ctx, on_line)
     if m := _STRPTIME.search(ctx.message):
         for n in ast.walk(ctx.tree):
             if isinstance(n, ast.Constant) and n.value == m[2]:

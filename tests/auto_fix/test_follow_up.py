@@ -161,3 +161,50 @@ def test_a_set_changed_while_iterated_is_iterated_over_a_copy():
     scope: dict = {}
     exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
     assert scope["Pool"](["a", "b", "c"]).drop({"b"}) == ["b"]
+
+
+def test_a_number_added_to_a_date_becomes_a_timedelta():
+    from datetime import date
+
+    from graphs.auto_fix.type_fixes import date_offsets
+
+    code = ("from datetime import date\n\n\ndef series(start, every, n):\n    out, cur = [], start\n"
+            "    for _ in range(n):\n        out.append(cur)\n        cur = cur + every\n    return out\n")
+    msg = "unsupported operand type(s) for +: 'datetime.date' and 'int'"
+    cands = date_offsets(_ctx(code, "type_error", msg, line=8))
+    assert working_codes(cands, "series", (date(2024, 1, 30), 7, 2), [date(2024, 1, 30), date(2024, 2, 6)])
+    assert "from datetime import timedelta" in cands[0].code
+    assert date_offsets(_ctx(code, "type_error", "unsupported operand type(s) for +: 'int' and 'str'", 8)) == []
+
+
+def test_float_text_and_missing_separators_are_parsed():
+    code = "def amount(text):\n    number, _, cur = text.rpartition(' ')\n    return float(number), cur\n"
+    cands = value_parsing(_ctx(code, "value_error", "could not convert string to float: '1,250.00'", line=3))
+    assert working_codes(cands, "amount", ("1,250.00 EUR",), (1250.0, "EUR"))
+    code = "def pairs(h):\n    out = {}\n    for part in h.split(','):\n        k, v = part.split('=')\n" \
+           "        out[k.strip()] = v or True\n    return out\n"
+    cands = value_parsing(_ctx(code, "value_error", "not enough values to unpack (expected 2, got 1)", line=4))
+    assert working_codes(cands, "pairs", ("public, max-age=3",), {"public": True, "max-age": "3"})
+
+
+def test_a_name_imported_from_a_package_comes_from_its_submodule():
+    from graphs.auto_fix.lookup_fixes import import_names
+
+    code = ("from urllib import urlencode\nfrom urllib.parse import urlsplit\n\n\ndef key(url, params):\n"
+            "    return urlsplit(url).path + '?' + urlencode(sorted(params.items()))\n")
+    msg = "cannot import name 'urlencode' from 'urllib' (urllib/__init__.py)"
+    cands = import_names(_ctx(code, "import_error", msg, line=1))
+    assert working_codes(cands, "key", ("https://h/p", {"b": 1, "a": "x y"}), "/p?a=x+y&b=1")
+
+
+def test_an_attribute_is_matched_to_its_abbreviation():
+    from graphs.auto_fix.name_fixes import _abbreviations, wrong_attributes
+
+    assert _abbreviations("acknowledge", ["ack", "nack", "state"]) == ["ack"]
+    assert _abbreviations("config", ["cfg", "conn"]) == ["cfg"]
+    assert _abbreviations("body", ["bd", "state"]) == []
+    code = ("class Msg:\n    def __init__(self):\n        self.state = 'new'\n\n    def ack(self):\n"
+            "        self.state = 'acked'\n\n\ndef done(m):\n    m.acknowledge()\n    return m.state\n")
+    msg = "'Msg' object has no attribute 'acknowledge'"
+    cands = wrong_attributes(_ctx(code, "attribute_error", msg, line=10))
+    assert any(run_ok for run_ok in [c.code.count("m.ack()") == 1 for c in cands])
