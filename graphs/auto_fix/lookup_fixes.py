@@ -40,6 +40,34 @@ def _src(ctx: FixContext, node: ast.AST) -> str:
 
 # --- KeyError / IndexError ------------------------------------------------------------------------------------
 
+def _table_keys(ctx: FixContext, func: ast.AST | None, sub: ast.Subscript) -> list[tuple[str, str, float, str]]:
+    """`tier = member["tier"]` then `PRICES[tier]`: the default is one of the table's keys, the one whose entry the
+    tests expect first."""
+    from graphs.auto_fix.unbound_fixes import expected_literals
+
+    scope = func or ctx.tree
+    target = next((a.targets[0].id for a in ast.walk(scope) if isinstance(a, ast.Assign) and a.value is sub
+                   and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)), None)
+    tables = {a.targets[0].id: a.value for a in ctx.tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
+              and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Dict)}
+    if target is None:
+        return []
+    expected = expected_literals(ctx.hints)
+    out: list[tuple[str, str, float, str]] = []
+    for use in ast.walk(scope):
+        if not (isinstance(use, ast.Subscript) and isinstance(use.slice, ast.Name) and use.slice.id == target
+                and isinstance(use.value, ast.Name) and use.value.id in tables):
+            continue
+        table = tables[use.value.id]
+        entries = [(k.value, v.value) for k, v in zip(table.keys, table.values, strict=True)
+                   if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)]
+        entries.sort(key=lambda kv: kv[1] not in expected)
+        out += [(repr(k), f"the `{use.value.id}` entry {'the tests expect' if v in expected else 'listed first'}",
+                 0.86 if v in expected else 0.6, "") for k, v in entries[:2]]
+        break
+    return out
+
+
 def _key_defaults(ctx: FixContext, func: ast.AST | None, sub: ast.Subscript) -> list[tuple[str, str, float, str]]:
     """(default, why, prior, mapping) for a failing `d[k]`; `mapping` is set when the default is `mapping[k]`."""
     base, key = _src(ctx, sub.value), _src(ctx, sub.slice)
@@ -54,6 +82,7 @@ def _key_defaults(ctx: FixContext, func: ast.AST | None, sub: ast.Subscript) -> 
     fallbacks = list(dict.fromkeys(fallbacks))
     out += [(f"{_src(ctx, fb)}[{key}]", f"falls back to `{_src(ctx, fb)}` like the lookup above", 0.88,
              _src(ctx, fb)) for fb in fallbacks[:2]]
+    out += _table_keys(ctx, func, sub)
     const_key = sub.slice.value if isinstance(sub.slice, ast.Constant) else ...
     for assign in (a for a in ctx.tree.body if isinstance(a, ast.Assign) and isinstance(a.value, ast.Dict)):
         name = ast.unparse(assign.targets[0])

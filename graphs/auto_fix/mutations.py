@@ -288,6 +288,9 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
             found += _compare(lines, node)
         elif isinstance(node, ast.BinOp):
             found += _binop(lines, node)
+            if isinstance(node.op, ast.Sub) and not isinstance(node.left, ast.Constant) \
+                    and not isinstance(node.right, ast.Constant):  # `end - start`, `ord(c) - ord("A")`: ± 1
+                found += _plus_minus(lines, node, 0.3, "difference_pm1")
         elif isinstance(node, ast.BoolOp):
             new = copy.deepcopy(node)
             new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()

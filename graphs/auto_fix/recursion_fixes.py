@@ -326,12 +326,23 @@ def marked_visits(ctx: FixContext) -> list[Candidate]:
                  and isinstance(c.func, ast.Attribute) and c.func.attr in ("add", "append")}
         loop = next((s for s in func.body if isinstance(s, ast.For | ast.While)), None)
         for holder, node in sorted(checked):
-            if holder in added or loop is None:
+            if holder in added:
                 continue
-            pad = indent_of(ctx.lines[loop.lineno - 1])
-            code = insert_lines(ctx.code, loop.lineno, [f"{pad}{holder}.add({node})"])
-            out.append(Candidate(code, "template", f"line {loop.lineno}: `{node}` is marked in `{holder}` before its "
-                                 f"children are walked; the cycle check could never fire", 0.9))
+            check = next((s for s in func.body if any(isinstance(c, ast.Compare) and isinstance(c.ops[0], ast.In)
+                                                      and ast.unparse(c.comparators[0]) == holder
+                                                      for c in ast.walk(s))), None)
+            spots = [(loop.lineno, 0.9)] if loop is not None else []
+            if check is not None and check is not loop and (check.end_lineno or check.lineno) + 1 != (
+                    loop.lineno if loop is not None else -1):
+                spots.append(((check.end_lineno or check.lineno) + 1, 0.88))
+            for at, prior in spots[:2]:
+                pad = indent_of(ctx.lines[at - 1]) if at <= len(ctx.lines) else "    "
+                for text, how in ((f"{holder}.add({node})", "marked"), (f"{holder} = {holder} | {{{node}}}",
+                                                                        "added to this path's copy of")):
+                    code = insert_lines(ctx.code, at, [f"{pad}{text}"])
+                    out.append(Candidate(code, "template", f"line {at}: `{node}` is {how} `{holder}` before its "
+                                         f"children are walked; the cycle check could never fire",
+                                         prior if how == "marked" else prior * 0.98))
     return out
 
 

@@ -208,3 +208,34 @@ def test_an_attribute_is_matched_to_its_abbreviation():
     msg = "'Msg' object has no attribute 'acknowledge'"
     cands = wrong_attributes(_ctx(code, "attribute_error", msg, line=10))
     assert any(run_ok for run_ok in [c.code.count("m.ack()") == 1 for c in cands])
+
+
+def test_a_cycle_check_whose_set_is_never_filled_gets_the_mark():
+    from graphs.auto_fix.recursion_fixes import marked_visits
+
+    code = ("def value(sheet, name, seen=None):\n    seen = set() if seen is None else seen\n    if name in seen:\n"
+            "        raise ValueError(name)\n    v = sheet[name]\n    if isinstance(v, str):\n        total = 0\n"
+            "        for ref in v.split('+'):\n            total += value(sheet, ref, seen)\n        return total\n"
+            "    return v\n")
+    cands = marked_visits(_ctx(code, "recursion_error", "maximum recursion depth exceeded", line=5))
+    cyclic = {"a": "b", "b": "a"}
+    raising = []
+    for cand in cands:
+        scope: dict = {}
+        exec(compile(cand.code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+        with pytest.raises(ValueError):
+            scope["value"](cyclic, "a")
+        raising.append(cand)
+    diamond = {"top": "x+x", "x": 2}
+    assert working_codes(raising, "value", (diamond, "top"), 4)  # the per-path copy allows a shared cell
+
+
+def test_a_missing_key_defaults_to_the_table_entry_the_tests_expect():
+    from graphs.auto_fix.lookup_fixes import fallback_gets
+
+    code = ("PRICES = {'basic': 29.0, 'plus': 49.0}\n\n\ndef fee(member):\n    tier = member['tier']\n"
+            "    return PRICES[tier]\n")
+    hints = "def test_fee():\n    assert fee({'id': 7}) == 29.0\n"
+    cands = fallback_gets(_ctx(code, "key_error", "'tier'", line=5, hints=hints))
+    assert working_codes(cands, "fee", ({"id": 7},), 29.0)
+    assert "member.get('tier', 'basic')" in cands[0].code

@@ -45,6 +45,11 @@ def test_operator_produces_expected_edit(line, operator, expected):
     assert expected in _results(CODE, line, operator)
 
 
+def test_a_difference_is_shifted_by_one():
+    code = "def col(ch):\n    return 26 * (ord(ch) - ord('A'))\n"
+    assert "return 26 * (ord(ch) - ord('A') + 1)" in _results(code, 2, "difference_pm1")
+
+
 def test_argument_swap_and_statement_delete():
     code = "def f(a, b):\n    log(a)\n    return pow(a, b)\n"
     assert "return pow(b, a)" in _results(code, 3, "argument_swap")
