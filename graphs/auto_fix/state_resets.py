@@ -144,25 +144,31 @@ _HALF_UP = re.compile(r"(?i)half[- _]?up|rounds? (?:halves|\.5|0\.5) up|away fro
 
 def decimal_rounding(ctx: FixContext) -> list[Candidate]:
     """`round(amount, 2)` rounds half to even on a binary float, and so does `quantize` without `rounding=`.
-    When the module imports a rounding mode it never uses (or the spec says half-up): round the Decimal with it."""
+    When the module imports a rounding mode it never uses (or the spec says half-up): round the Decimal with it
+    (as a Decimal, or back to a float when the function worked in floats)."""
     if ctx.tree is None:
         return []
     imported = {a.asname or a.name for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom)
                 and n.module == "decimal" for a in n.names}
     loaded = {n.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     modes = [m for m in ("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN") if m in imported and m not in loaded]
-    said = "ROUND_HALF_UP" not in modes and "ROUND_HALF_UP" not in loaded and _HALF_UP.search(ctx.hints + ctx.code)
+    if not modes and _HALF_UP.search(ctx.hints + ctx.code):
+        modes = ["ROUND_HALF_UP"]
     out: list[Candidate] = []
-    if modes and "Decimal" in imported:
+    for mode in modes[:1]:
+        needs = [name for name in ("Decimal", mode) if name not in imported]
         for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                     and n.func.id == "round" and len(n.args) == 2 and isinstance(n.args[1], ast.Constant)):
+                     and n.func.id == "round" and len(n.args) == 2 and isinstance(n.args[1], ast.Constant)
+                     and isinstance(n.args[1].value, int)):
             places = "0." + "0" * (call.args[1].value - 1) + "1" if call.args[1].value > 0 else "1"
-            text = (f"Decimal(str({ast.unparse(call.args[0])})).quantize(Decimal({places!r}), "
-                    f"rounding={modes[0]})")
-            out += [Candidate(c, "template", f"line {call.lineno}: money rounded as a Decimal with `{modes[0]}` "
-                              f"instead of a float `round`", 0.88)
-                    for c in [apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])] if c]
-    for mode in modes[:1] + ["ROUND_HALF_UP"] * bool(said):
+            exact = f"Decimal(str({ast.unparse(call.args[0])})).quantize(Decimal({places!r}), rounding={mode})"
+            for text, how, prior in ((exact, "as a Decimal", 0.88), (f"float({exact})", "back to a float", 0.86)):
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])
+                if code and needs:
+                    code = with_import(code, ctx.tree, f"from decimal import {', '.join(needs)}")
+                if code:
+                    out.append(Candidate(code, "template", f"line {call.lineno}: rounded half-up with `{mode}` "
+                                         f"({how}) instead of a float `round`, which rounds half to even", prior))
         for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                      and n.func.attr == "quantize" and len(n.args) == 1 and not n.keywords):
             code = apply_edits(ctx.code, [node_edit(ctx.lines, call, call_with(call, f"rounding={mode}"))])

@@ -1,0 +1,105 @@
+"""Slips that run without an error and give a quietly wrong result: a method named but never called
+(`ch.isdigit` is always true), a backspace where a regex word boundary was meant (`"\\b"` in a plain string), and an
+iterator argument walked twice (the second pass sees nothing).
+
+Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
+from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
+from graphs.auto_fix.gotcha_fixes_more import _uses
+from graphs.auto_fix.propose_types import Proposer
+
+# Methods that take no argument and whose bound method object is always truthy.
+_NO_ARG_METHODS = frozenset({
+    "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "istitle", "isnumeric", "isdecimal",
+    "isidentifier", "isprintable", "isascii", "strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold",
+    "capitalize", "keys", "values", "items", "copy", "is_dir", "is_file", "exists", "is_absolute", "isoformat",
+    "timestamp", "date", "time", "today", "now", "is_set", "done", "cancelled", "empty", "full", "qsize",
+})
+_STREAMED = re.compile(r"\(\s*\w+ for \w+ in |\biter\(|\bgenerator|\bstream|\bcursor|\bmap\(|\bfilter\(",
+                       re.IGNORECASE)
+
+
+def _own_methods(tree: ast.Module) -> set[str]:
+    """Methods of the module's classes that take only `self` (and are not properties)."""
+    out = set()
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for f in cls.body:
+            if isinstance(f, ast.FunctionDef) and len(f.args.args) == 1 and not f.decorator_list:
+                out.add(f.name)
+    return out
+
+
+def uncalled_methods(ctx: FixContext) -> list[Candidate]:
+    """`any(ch.isdigit for ch in s)` / `if user.is_admin:` where `is_admin` is a method: call it."""
+    if ctx.tree is None:
+        return []
+    called = {id(n.func) for n in ast.walk(ctx.tree) if isinstance(n, ast.Call)}
+    # A method handed over as a callback (`key=str.lower`, `map(str.strip, xs)`) is meant uncalled.
+    passed = {id(a) for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) for a in [*n.args,
+                                                                                    *(k.value for k in n.keywords)]}
+    names = _NO_ARG_METHODS | _own_methods(ctx.tree)
+    near = set(ctx.suspicious[:6])
+    found = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)
+             and n.attr in names and id(n) not in called and id(n) not in passed]
+    found.sort(key=lambda n: n.lineno not in near)
+    out: list[Candidate] = []
+    for node in found[:3]:
+        out += node_candidate(ctx, node, f"{ast.unparse(node)}()", f"`{ast.unparse(node)}` named the method "
+                              "without calling it (a bound method is always true)", 0.8 if node.lineno in near else 0.6)
+    return out
+
+
+def backspace_literals(ctx: FixContext) -> list[Candidate]:
+    """A `"\\b"` in a plain string is a backspace character; in a regex it was meant as a word boundary."""
+    if ctx.tree is None or not re.search(r"\bre\b", ctx.code):
+        return []
+    edits: list[tuple[ast.Constant, str]] = []
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "\x08" in node.value:
+            fixed = node.value.replace("\x08", "\\b")
+            raw = f'r"{fixed}"' if '"' not in fixed and not fixed.endswith("\\") and "\n" not in fixed else None
+            edits.append((node, raw or repr(fixed)))
+    why = "`\\b` in a plain string is a backspace; the regex needs a word boundary (raw string)"
+    out: list[Candidate] = []
+    if edits:  # every such literal together (a pattern often has one at each end), then each alone
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, n, text) for n, text in edits])
+        if code:
+            out.append(Candidate(code, "template", f"line {edits[0][0].lineno}: {why}", 0.85))
+    if len(edits) > 1:
+        for node, text in edits[:3]:
+            out += node_candidate(ctx, node, text, why, 0.6)
+    return out
+
+
+def twice_iterated_params(ctx: FixContext) -> list[Candidate]:
+    """A parameter walked twice (`sum(...)` over it, then a `for` loop): an iterator or a database cursor is
+    empty on the second pass. Take a list of it first."""
+    if ctx.tree is None:
+        return []
+    prior = 0.8 if _STREAMED.search(ctx.hints) else 0.55
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)):
+        first = body_start(func)
+        if first is func.body[0] and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            continue  # a docstring alone: nothing to put the list before
+        for arg in func.args.args + func.args.kwonlyargs:
+            if arg.arg in ("self", "cls") or len(_uses(func, arg.arg, strict=True)) < 2:
+                continue
+            pad = indent_of(ctx.lines[first.lineno - 1])
+            code = insert_lines(ctx.code, first.lineno, [f"{pad}{arg.arg} = list({arg.arg})"])
+            out.append(Candidate(code, "template", f"line {first.lineno}: `{arg.arg}` is walked more than once; an "
+                                 "iterator passed in would be empty the second time, so it is listed first", prior))
+    return out[:3]
+
+
+PROPOSERS: dict[str, list[Proposer]] = {
+    cls: [uncalled_methods, backspace_literals, twice_iterated_params]
+    for cls in ("wrong_output", "assertion_error", "unknown")
+}

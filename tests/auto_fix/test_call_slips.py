@@ -1,0 +1,52 @@
+"""Quiet slips: methods named but not called, backspaces meant as word boundaries, iterators walked twice, and
+float amounts rounded half-up through Decimal."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.call_slips import backspace_literals, twice_iterated_params, uncalled_methods
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.state_resets import decimal_rounding
+from tests.auto_fix.snippets import working_codes
+
+
+def _ctx(code: str, hints: str = "", suspicious: list[int] | None = None) -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", hints=hints,
+                      suspicious=suspicious or [])
+
+
+def test_a_method_named_but_not_called_is_called():
+    code = "def weak(pw):\n    return not any(ch.isdigit for ch in pw)\n"
+    assert working_codes(uncalled_methods(_ctx(code, suspicious=[2])), "weak", ("abc",), True)
+    code = ("class U:\n    def __init__(self, role):\n        self.role = role\n\n    def is_admin(self):\n"
+            "        return self.role == 'admin'\n\n\ndef allowed(u):\n    return 'yes' if u.is_admin else 'no'\n")
+    cands = uncalled_methods(_ctx(code))
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    assert scope["allowed"](scope["U"]("guest")) == "no"
+    # A method handed over as a callback stays as it is.
+    assert uncalled_methods(_ctx("def f(xs):\n    return sorted(xs, key=str.lower)\n")) == []
+
+
+def test_a_backspace_in_a_regex_string_becomes_a_word_boundary():
+    code = ("import re\n\n\ndef mark(text, word):\n    pattern = \"\\b\" + re.escape(word) + \"\\b\"\n"
+            "    return re.sub(pattern, lambda m: f'[{m.group(0)}]', text)\n")
+    cands = backspace_literals(_ctx(code))
+    assert working_codes(cands[:1], "mark", ("the cat sat", "cat"), "the [cat] sat")  # both ends at once
+    assert 'r"\\b" + re.escape(word) + r"\\b"' in cands[0].code
+
+
+def test_an_iterator_walked_twice_is_listed_first():
+    code = ("def shares(rows):\n    total = sum(r for r in rows)\n    return [round(100 * r / total) for r in rows]\n")
+    cands = twice_iterated_params(_ctx(code, hints="shares(x for x in data)"))
+    assert cands[0].prior > 0.7
+    assert working_codes(cands, "shares", ((x for x in [1, 3]),), [25, 75])
+    assert twice_iterated_params(_ctx("def f(xs):\n    return sum(xs)\n")) == []
+
+
+def test_a_float_rounded_half_up_goes_through_decimal_and_back():
+    code = "def convert(amount, rate):\n    return round(amount * rate, 2)\n"
+    cands = decimal_rounding(_ctx(code, hints="the bank rounds half-cents up (half-up)"))
+    assert working_codes(cands, "convert", (2.675, 1.0), 2.68)
+    assert decimal_rounding(_ctx(code)) == []
