@@ -41,9 +41,12 @@ def deep_copies(ctx: FixContext) -> list[Candidate]:
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.lower is None \
                 and node.slice.upper is None and isinstance(node.ctx, ast.Load):
             source = node.value
-        if not isinstance(source, ast.Name | ast.Attribute):
+        if not isinstance(source, ast.Name | ast.Attribute | ast.Subscript):
             continue
-        nested = isinstance(source, ast.Name) and _nested(module.get(source.id))
+        table = source.value if isinstance(source, ast.Subscript) else source  # `copy.copy(TEMPLATES[kind])`
+        nested = isinstance(table, ast.Name) and _nested(module.get(table.id))
+        if isinstance(source, ast.Subscript) and not nested:
+            continue
         code = apply_edits(ctx.code, [node_edit(ctx.lines, node, f"copy.deepcopy({ast.unparse(source)})")])
         if code:
             out.append(Candidate(ensure_import(code, "copy"), "template", f"line {node.lineno}: "

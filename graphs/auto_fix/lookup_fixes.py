@@ -271,10 +271,12 @@ def import_names(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None or not m:
         return []
     name, module = m["name"], m["module"]
-    node = next((n for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom) and n.module == module
-                 and any(a.name == name for a in n.names)), None)
-    if node is None or node.level:
+    froms = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom) and any(a.name == name for a in n.names)]
+    # The message names the module Python resolved (`os.path` is reported as `posixpath`).
+    node = next((n for n in froms if n.module == module), froms[0] if len(froms) == 1 else None)
+    if node is None or node.level or node.module is None:
         return []
+    module = node.module
     alias = next(a for a in node.names if a.name == name)
     used = any(isinstance(n, ast.Name) and n.id == (alias.asname or name) for n in ast.walk(ctx.tree))
     rest = [a for a in node.names if a is not alias]
@@ -295,7 +297,7 @@ def import_names(ctx: FixContext) -> list[Candidate]:
                        if isinstance(n, ast.Name) and n.id == name and not alias.asname]
             options.append((text, f"`{module}` has no `{name}`; imported `{new}` (closest name)", 0.9 * 0.9 ** i,
                             renames))
-    for other in (o for o in (*_submodules(real), *_HOMES) if o != module):
+    for other in (o for o in (*_submodules(real), name, *_HOMES) if o != module):  # `from fnmatch import fnmatch`
         if hasattr(stdlib_module(other), name):
             moved = (line(module, rest) + "\n" + pad if rest else "") + line(other, [alias])
             options.append((moved, f"`{name}` lives in `{other}`, not `{module}`", 0.88, []))

@@ -239,3 +239,27 @@ def test_a_missing_key_defaults_to_the_table_entry_the_tests_expect():
     cands = fallback_gets(_ctx(code, "key_error", "'tier'", line=5, hints=hints))
     assert working_codes(cands, "fee", ({"id": 7},), 29.0)
     assert "member.get('tier', 'basic')" in cands[0].code
+
+
+def test_a_name_imported_from_the_wrong_module_comes_from_its_namesake():
+    from graphs.auto_fix.lookup_fixes import import_names
+
+    code = "from os.path import fnmatch\n\n\ndef hidden(name):\n    return fnmatch(name, '.*')\n"
+    msg = "cannot import name 'fnmatch' from 'posixpath' (posixpath.py)"
+    cands = import_names(_ctx(code, "import_error", msg, line=1))
+    assert working_codes(cands, "hidden", (".git",), True)
+    assert "from fnmatch import fnmatch" in cands[0].code or any("from fnmatch import fnmatch" in c.code
+                                                                  for c in cands)
+
+
+def test_a_shallow_copy_of_a_nested_table_entry_becomes_deep():
+    from graphs.auto_fix.aliasing_fixes import deep_copies
+
+    code = ("import copy\n\nTEMPLATES = {'double': {'amenities': ['wifi']}}\n\n\ndef room(kind, extra):\n"
+            "    r = copy.copy(TEMPLATES[kind])\n    r['amenities'].extend(extra)\n    return r\n")
+    cands = deep_copies(_ctx(code))
+    assert cands and cands[0].prior > 0.8
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    scope["room"]("double", ["tv"])
+    assert scope["room"]("double", [])["amenities"] == ["wifi"]

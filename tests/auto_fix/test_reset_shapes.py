@@ -1,0 +1,60 @@
+"""State written in the wrong shape: incomplete resets, overwritten groups, mappings stored backwards, and a
+missing-match guard copied from the sibling entries."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.reset_shapes import appended_groups, incomplete_resets, sibling_guards, swapped_mappings
+from tests.auto_fix.snippets import working_codes
+
+
+def _ctx(code: str, error_class: str = "wrong_output", message: str = "", line: int | None = None) -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class=error_class, message=message, line=line,
+                      suspicious=[line] if line else [])
+
+
+def _load(code: str) -> dict:
+    scope: dict = {}
+    exec(compile(code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    return scope
+
+
+def test_reset_clears_every_field_init_sets_except_configuration():
+    code = ("class Meter:\n    def __init__(self, unit):\n        self.unit = unit\n        self.count = 0\n"
+            "        self.total = 0.0\n\n    def reset(self):\n        self.count = 0\n\n    def add(self, x):\n"
+            "        self.count += 1\n        self.total += x\n\n    def mean(self):\n"
+            "        return self.total / self.count if self.count else 0.0\n")
+    cands = incomplete_resets(_ctx(code))
+    assert len(cands) == 1 and "self.unit = unit" not in cands[0].code.split("def reset")[1]
+    m = _load(cands[0].code)["Meter"]("ms")
+    m.add(500)
+    m.reset()
+    m.add(20)
+    assert m.mean() == 20
+    assert incomplete_resets(_ctx(cands[0].code)) == []
+
+
+def test_grouping_appends_instead_of_overwriting():
+    code = ("def group(rows):\n    out = {}\n    for k, v in rows:\n        out[k] = [v]\n    return out\n")
+    assert working_codes(appended_groups(_ctx(code)), "group", ([("a", 1), ("a", 2), ("b", 3)],),
+                         {"a": [1, 2], "b": [3]})
+
+
+def test_a_mapping_stored_backwards_is_swapped():
+    code = "def issue(store, email, token):\n    store[email] = token\n    return token\n"
+    cands = swapped_mappings(_ctx(code, line=2))
+    scope = _load(cands[0].code)
+    store: dict = {}
+    scope["issue"](store, "a@x", "t1")
+    assert store == {"t1": "a@x"}
+
+
+def test_a_missing_match_is_guarded_like_its_siblings():
+    code = ("import re\n\n\ndef parse(text):\n    beds = re.search(r'(\\d+) bd', text)\n"
+            "    area = re.search(r'(\\d+) sqft', text)\n    return {\n"
+            "        'beds': int(beds.group(1)) if beds else None,\n        'sqft': int(area.group(1)),\n    }\n")
+    cands = sibling_guards(_ctx(code, "none_attribute", "'NoneType' object has no attribute 'group'", line=9))
+    assert cands[0].prior > 0.8
+    assert working_codes(cands, "parse", ("2 bd",), {"beds": 2, "sqft": None})
