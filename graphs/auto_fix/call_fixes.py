@@ -216,6 +216,11 @@ def _read_sites(ctx: FixContext, stmt: ast.stmt, scope: ast.AST) -> list[ast.exp
                 and (isinstance(a.value, ast.Subscript) or isinstance(a.value, ast.Call) and _src(
                     ctx, a.value.func).rsplit(".", 1)[-1] in ("get", "input", "strip", "readline", "group")):
             sites.append(a.value)
+        elif isinstance(a, ast.Assign) and a.lineno < stmt.lineno and len(a.targets) == 1 \
+                and isinstance(a.targets[0], ast.Name) and a.targets[0].id in used \
+                and isinstance(a.value, ast.ListComp | ast.GeneratorExp) \
+                and isinstance(a.value.elt, ast.Subscript | ast.Call):  # `values = [r[q] for r in rows]`
+            sites.append(a.value.elt)
     inner = {id(sub) for s in sites for sub in ast.walk(s) if sub is not s}
     wrapped = {id(c.args[0]) for c in ast.walk(scope) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
                and c.func.id in ("int", "float", "str", "len", "Decimal") and c.args}

@@ -220,6 +220,11 @@ def handler_defaults(ctx: FixContext) -> list[Candidate]:
     name, func = found
     params = [a.arg for a in (*func.args.args, *func.args.kwonlyargs)]
     fallbacks = [(p, f"the `{p}` parameter", 0.93) for p in params if re.search(r"default|fallback", p)]
+    words = set(name.lower().split("_"))
+    constants = [t.id for s in ctx.tree.body if isinstance(s, ast.Assign) for t in s.targets  # type: ignore[union-attr]
+                 if isinstance(t, ast.Name) and re.search(r"(?i)default|fallback|builtin", t.id)]
+    constants.sort(key=lambda c: not (set(c.lower().split("_")) & words))  # DEFAULT_TABLE for `table` first
+    fallbacks += [(c, f"the module's `{c}`", 0.9 * 0.95 ** i) for i, c in enumerate(constants[:2])]
     fallbacks += [(v, "the value the tests expect", 0.85) for v in _values_for(func, name, ctx.hints)]
     fallbacks.append(("None", "None", 0.7))
     out: list[Candidate] = []

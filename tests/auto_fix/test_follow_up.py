@@ -263,3 +263,25 @@ def test_a_shallow_copy_of_a_nested_table_entry_becomes_deep():
     exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
     scope["room"]("double", ["tv"])
     assert scope["room"]("double", [])["amenities"] == ["wifi"]
+
+
+def test_an_except_that_only_logs_falls_back_to_the_module_default():
+    from graphs.auto_fix.unbound_fixes import handler_defaults
+
+    code = ("import json\n\nDEFAULT_TABLE = {'year': 2024}\n\n\ndef load(path):\n    try:\n"
+            "        with open(path) as fh:\n            table = json.load(fh)\n    except FileNotFoundError:\n"
+            "        print('missing')\n    return table\n")
+    msg = "cannot access local variable 'table' where it is not associated with a value"
+    cands = handler_defaults(_ctx(code, "unbound_local", msg, line=12))
+    assert any("        table = DEFAULT_TABLE\n" in c.code for c in cands)
+    assert working_codes(cands, "load", ("/nonexistent/x.json",), {"year": 2024})
+
+
+def test_text_values_collected_by_a_comprehension_are_converted_there():
+    from graphs.auto_fix.call_fixes import text_numbers
+
+    code = ("def summary(rows, q):\n    values = [r[q] for r in rows if r.get(q, '').strip()]\n"
+            "    return sum(values) / len(values)\n")
+    msg = "unsupported operand type(s) for +: 'int' and 'str'"
+    cands = text_numbers(_ctx(code, "type_error", msg, line=3))
+    assert working_codes(cands, "summary", ([{"q": "4"}, {"q": "5"}], "q"), 4.5)

@@ -1,0 +1,126 @@
+"""Repairs that copy what the code already does somewhere else: a normalisation applied to one argument but not
+its sibling (`if isinstance(check_in, str): check_in = parse(check_in)`, but not `check_out`), a unit conversion
+the module imports and never applies (`radians` before `sin`), and arithmetic whose grouping binds the wrong
+operands first (`f - 32 * 5 / 9`).
+
+Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
+from graphs.auto_fix.edits import body_start, indent_of, insert_lines
+from graphs.auto_fix.propose_types import Proposer
+
+_FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
+_TRIG = {"sin", "cos", "tan", "asin", "acos", "atan", "atan2"}
+_ANGLE_CONVERSIONS = ("radians", "degrees")
+_LOW = (ast.Add, ast.Sub)
+_HIGH = (ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
+
+
+def _normalisations(func: _FuncDef) -> list[tuple[ast.If, str]]:
+    """`if isinstance(p, T): p = f(p)` blocks on a parameter `p` at the top level of the function."""
+    params = {a.arg for a in func.args.args}
+    out = []
+    for stmt in func.body:
+        test = stmt.test if isinstance(stmt, ast.If) else None
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+                and test.args and isinstance(test.args[0], ast.Name) and test.args[0].id in params and not stmt.orelse:
+            out.append((stmt, test.args[0].id))
+    return out
+
+
+def sibling_normalisations(ctx: FixContext) -> list[Candidate]:
+    """A parameter normalised with `if isinstance(p, T): p = ...` while its sibling, used the same way, is not:
+    normalise the sibling the same way."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, _FuncDef)):
+        done = _normalisations(func)
+        handled = {p for _, p in done}
+        for block, param in done:
+            for other in (a.arg for a in func.args.args if a.arg not in handled and a.arg not in ("self", "cls")):
+                renamed = copy.deepcopy(block)
+                for n in ast.walk(renamed):
+                    if isinstance(n, ast.Name) and n.id == param:
+                        n.id = other
+                pad = indent_of(ctx.lines[block.lineno - 1])
+                text = [pad + line for line in ast.unparse(renamed).splitlines()]
+                code = insert_lines(ctx.code, (block.end_lineno or block.lineno) + 1, text)
+                near = bool(set(ctx.suspicious[:4]) & set(range(func.lineno, (func.end_lineno or func.lineno) + 1)))
+                out.append(Candidate(code, "template", f"line {block.lineno}: `{other}` is normalised like `{param}` "
+                                     "(the same input forms reach both)", 0.8 if near else 0.6))
+    return out[:3]
+
+
+def unapplied_conversions(ctx: FixContext) -> list[Candidate]:
+    """`from math import radians, sin` with `radians` never called: the angles reach `sin`/`cos` in degrees.
+    Convert the function's angle parameters first."""
+    if ctx.tree is None:
+        return []
+    imported = {a.asname or a.name for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom) and n.module == "math"
+                for a in n.names}
+    called = {n.func.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    conversion = next((c for c in _ANGLE_CONVERSIONS if c in imported and c not in called), None)
+    if conversion is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, _FuncDef)):
+        if not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _TRIG
+                   for n in ast.walk(func)):
+            continue
+        params = [a.arg for a in func.args.args if a.arg not in ("self", "cls")]
+        if not params:
+            continue
+        first = body_start(func)
+        pad = indent_of(ctx.lines[first.lineno - 1])
+        names = ", ".join(params) + ("," if len(params) == 1 else "")
+        line = f"{pad}{names} = map({conversion}, ({names}))"
+        out.append(Candidate(insert_lines(ctx.code, first.lineno, [line]), "template",
+                             f"line {first.lineno}: `{conversion}` was imported but never applied; the parameters of "
+                             f"`{func.name}` are converted before the trigonometry", 0.85))
+    return out[:2]
+
+
+def _leftmost(node: ast.BinOp) -> ast.BinOp:
+    """The innermost BinOp on the left spine of `node` (whose left operand is the first leaf)."""
+    while isinstance(node.left, ast.BinOp) and isinstance(node.left.op, _HIGH):
+        node = node.left
+    return node
+
+
+def regrouped_arithmetic(ctx: FixContext) -> list[Candidate]:
+    """`f - 32 * 5 / 9`: the subtraction was meant to come first, `(f - 32) * 5 / 9`. For `a ± (b * ...)` with
+    no parentheses, bind `a ± b` first."""
+    if ctx.tree is None:
+        return []
+    lines = set(ctx.suspicious[:4]) | ({ctx.line} if ctx.line else set())
+    out: list[Candidate] = []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, _LOW) and isinstance(node.right, ast.BinOp)
+                and isinstance(node.right.op, _HIGH) and node.lineno in lines):
+            continue
+        source = ast.get_source_segment(ctx.code, node) or ""
+        line = ctx.lines[node.right.lineno - 1]
+        if line[:node.right.col_offset].rstrip().endswith("("):
+            continue  # written with parentheses on purpose
+        new = copy.deepcopy(node.right)
+        inner = _leftmost(new)
+        inner.left = ast.BinOp(left=copy.deepcopy(node.left), op=copy.deepcopy(node.op), right=inner.left)
+        text = ast.unparse(new)
+        out += node_candidate(ctx, node, text, f"`{source}` multiplied before it subtracted/added; `{text}` groups "
+                              "the operands as meant", 0.7)
+    return out[:3]
+
+
+PROPOSERS: dict[str, list[Proposer]] = {
+    **{cls: [regrouped_arithmetic, unapplied_conversions, sibling_normalisations]
+       for cls in ("wrong_output", "assertion_error")},
+    "type_error": [sibling_normalisations],
+    "attribute_error": [sibling_normalisations],
+}

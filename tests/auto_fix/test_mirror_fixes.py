@@ -1,0 +1,38 @@
+"""Repairs that copy what the code already does elsewhere: sibling normalisations, unapplied angle conversions,
+arithmetic regrouped as meant."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.mirror_fixes import regrouped_arithmetic, sibling_normalisations, unapplied_conversions
+from tests.auto_fix.snippets import working_codes
+
+
+def _ctx(code: str, line: int | None = None, suspicious: list[int] | None = None) -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", line=line,
+                      suspicious=suspicious or ([line] if line else []))
+
+
+def test_the_sibling_parameter_is_normalised_like_the_first():
+    code = ("from datetime import date\n\n\ndef nights(a, b):\n    if isinstance(a, str):\n"
+            "        a = date.fromisoformat(a)\n    return (b - a).days\n")
+    cands = sibling_normalisations(_ctx(code, line=7))
+    assert working_codes(cands, "nights", ("2024-03-01", "2024-03-04"), 3)
+    assert working_codes(cands, "nights", (date(2024, 3, 1), date(2024, 3, 2)), 1)
+
+
+def test_an_imported_conversion_is_applied_before_the_trigonometry():
+    code = ("from math import asin, cos, radians, sin, sqrt\n\n\ndef dist(la1, lo1, la2, lo2):\n"
+            "    a = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2\n"
+            "    return round(2 * 6371.0 * asin(sqrt(a)))\n")
+    assert working_codes(unapplied_conversions(_ctx(code)), "dist", (52.3676, 4.9041, 51.9244, 4.4777), 57)
+    assert unapplied_conversions(_ctx(code.replace("return", "la1 = radians(la1)\n    return"))) == []
+
+
+def test_arithmetic_is_regrouped_as_meant():
+    code = "def to_c(f):\n    return f - 32 * 5 / 9\n"
+    assert working_codes(regrouped_arithmetic(_ctx(code, suspicious=[2])), "to_c", (212,), 100.0)
+    assert regrouped_arithmetic(_ctx("def g(a, b):\n    return a - (b * 2)\n", suspicious=[2])) == []
