@@ -46,8 +46,10 @@ def _table_keys(ctx: FixContext, func: ast.AST | None, sub: ast.Subscript) -> li
     from graphs.auto_fix.unbound_fixes import expected_literals
 
     scope = func or ctx.tree
-    target = next((a.targets[0].id for a in ast.walk(scope) if isinstance(a, ast.Assign) and a.value is sub
-                   and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)), None)
+    # `tier = member["tier"]`, also through a chain (`member["tier"].strip().lower()`).
+    target = next((a.targets[0].id for a in ast.walk(scope) if isinstance(a, ast.Assign)
+                   and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+                   and any(n is sub for n in ast.walk(a.value))), None)
     tables = {a.targets[0].id: a.value for a in ctx.tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
               and isinstance(a.targets[0], ast.Name) and isinstance(a.value, ast.Dict)}
     if target is None:

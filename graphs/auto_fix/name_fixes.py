@@ -111,8 +111,36 @@ def _abbreviations(name: str, known: list[str]) -> list[str]:
     return out[:2]
 
 
+def _tuple_fields(tree: ast.Module, cls: str) -> set[str]:
+    """Fields of `Cls = namedtuple("Cls", "a b c")` (or a list of names)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == cls for t in node.targets) \
+                and isinstance(node.value, ast.Call) and ast.unparse(node.value.func).endswith("namedtuple") \
+                and len(node.value.args) >= 2:
+            spec = node.value.args[1]
+            if isinstance(spec, ast.Constant) and isinstance(spec.value, str):
+                return set(spec.value.replace(",", " ").split())
+            if isinstance(spec, ast.List | ast.Tuple):
+                return {e.value for e in spec.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return set()
+
+
+# Words used for one another in field names; a field that is none of the close matches may be one of these.
+_SYNONYMS = [{"type", "kind", "category", "tag"}, {"name", "label", "title"}, {"id", "key", "ident", "uid"},
+             {"size", "length", "len", "count"}, {"value", "val", "amount"}, {"text", "body", "content", "message"},
+             {"created", "timestamp", "time", "when", "at"}, {"items", "entries", "rows", "records"}]
+
+
+def _synonyms(attr: str, public: list[str]) -> list[str]:
+    """Fields named with a synonym of `attr`; then, for a small record type, every field."""
+    group = next((g for g in _SYNONYMS if attr.lower() in g), set())
+    named = [p for p in public if p.lower() in group]
+    fields = [p for p in public if not p.startswith("_")]
+    return named + ([p for p in fields if p not in named] if len(fields) <= 5 else [])
+
+
 def _class_attributes(tree: ast.Module, cls: str) -> set[str]:
-    attrs: set[str] = set()
+    attrs: set[str] = _tuple_fields(tree, cls)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name == cls:
             for sub in ast.walk(node):
@@ -143,6 +171,8 @@ def wrong_attributes(ctx: FixContext) -> list[Candidate]:
     public = sorted(a for a in known if not a.startswith("__"))
     matches += [c for c in difflib.get_close_matches(attr, public, n=3, cutoff=0.5) if c not in matches]
     matches += [c for c in _abbreviations(attr, public) if c not in matches]
+    if not matches and not m["module"] and m["type"] not in _BUILTIN_TYPES:
+        matches += _synonyms(attr, public)[:4]
     if m["type"] == "list" and attr in ("push", "add") and "append" not in matches:
         matches.insert(0, "append")
     out = []

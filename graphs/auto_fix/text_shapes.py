@@ -94,6 +94,10 @@ def ordered_dedupes(ctx: FixContext) -> list[Candidate]:
             target, text = node, f"{node.func.id}(dict.fromkeys({ast.unparse(node.args[0].args[0])}))"  # type: ignore
         elif isinstance(node, ast.For | ast.comprehension) and _is_set(node.iter):
             target, text = node.iter, f"dict.fromkeys({ast.unparse(node.iter.args[0])})"  # type: ignore[attr-defined]
+        elif isinstance(node, ast.For | ast.comprehension) and _name(node.iter) == "sorted" \
+                and len(node.iter.args) == 1 and _is_set(node.iter.args[0]):  # type: ignore[attr-defined]
+            # `for x in sorted(set(xs))` where the caller's order is the spec: walk xs as given, without repeats.
+            target, text = node.iter, f"dict.fromkeys({ast.unparse(node.iter.args[0].args[0])})"  # type: ignore
         else:
             continue
         prior = 0.7 if enclosing_function(ctx.tree, target.lineno) in focus else 0.55

@@ -21,6 +21,7 @@ from graphs.auto_fix.edits import (
     statement_at,
     try_nodes,
 )
+from graphs.auto_fix.name_fixes import with_import
 from graphs.auto_fix.propose_types import Proposer
 
 _PARSE_ERRORS = {"ValueError", "KeyError", "IndexError", "JSONDecodeError", "UnicodeDecodeError", "InvalidOperation",
@@ -158,6 +159,8 @@ def _float_texts(on_line: list[ast.AST], lit: str) -> list[tuple[ast.AST, str, s
         elif lit[:1] in _CURRENCY or lit[-1:] in _CURRENCY:
             out.append((n, f"{fn}({arg}.strip().strip({_CURRENCY + ' '!r}).replace(',', ''))",
                         f"{lit!r} carries a currency sign", 0.8))
+        elif re.fullmatch(r"[+-]?\d+/\d+", lit) and fn == "float":
+            out.append((n, f"Fraction({arg})", f"{lit!r} is a fraction", 0.8))
         elif lit.endswith("%"):
             out.append((n, f"{fn}({arg}.rstrip('%'))", f"{lit!r} carries a percent sign", 0.75))
     return out
@@ -225,6 +228,8 @@ def value_parsing(ctx: FixContext) -> list[Candidate]:
     out = []
     for node, text, why, prior in edits:
         code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
+        if code and text.startswith("Fraction(") and "Fraction" not in ctx.code:
+            code = with_import(code, ctx.tree, "from fractions import Fraction")
         if code:
             out.append(Candidate(code, "template", f"line {node.lineno}: `{ast.unparse(node)}` → `{text}` ({why})",
                                  prior))

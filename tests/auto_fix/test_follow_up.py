@@ -285,3 +285,18 @@ def test_text_values_collected_by_a_comprehension_are_converted_there():
     msg = "unsupported operand type(s) for +: 'int' and 'str'"
     cands = text_numbers(_ctx(code, "type_error", msg, line=3))
     assert working_codes(cands, "summary", ([{"q": "4"}, {"q": "5"}], "q"), 4.5)
+
+
+def test_a_namedtuple_field_is_found_by_its_synonym():
+    from graphs.auto_fix.name_fixes import wrong_attributes
+
+    code = ("from collections import namedtuple\n\nToken = namedtuple('Token', 'kind value line')\n\n\n"
+            "def ops(tokens):\n    return [t.value for t in tokens if t.type == 'op']\n")
+    cands = wrong_attributes(_ctx(code, "attribute_error", "'Token' object has no attribute 'type'", line=7))
+    assert cands and "t.kind == 'op'" in cands[0].code
+
+
+def test_a_fraction_in_text_is_parsed_as_a_fraction():
+    code = "def qty(text):\n    total = 0\n    for p in text.split():\n        total += float(p)\n    return float(total)\n"
+    cands = value_parsing(_ctx(code, "value_error", "could not convert string to float: '1/2'", line=4))
+    assert working_codes(cands, "qty", ("1 1/2",), 1.5)

@@ -124,3 +124,12 @@ def test_csv_splits_keep_the_delimiter_of_a_tab_split():
 def test_csv_splits_stay_silent_without_csv_signals():
     assert csv_splits(_ctx(CSV_CODE, hints='assert names("name,age\\nann,3") == ["ann"]\n')) == []
     assert csv_splits(_ctx("def words(s):\n    return s.split(' ')\n", hints="a csv file")) == []
+
+
+def test_a_sorted_set_loop_walks_the_input_order_instead():
+    from graphs.auto_fix.text_shapes import ordered_dedupes
+
+    code = ("def merge(a, b):\n    out = []\n    for x in sorted(set(a + b)):\n        out.append(x)\n"
+            "    return out\n")
+    ctx = FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", suspicious=[3])
+    assert working_codes(ordered_dedupes(ctx), "merge", (["k", "l"], ["m", "l"]), ["k", "l", "m"])
