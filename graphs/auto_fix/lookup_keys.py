@@ -19,8 +19,9 @@ _ENUM = re.compile(r"'(?P<value>[^']*)' is not a valid (?P<enum>\w+)")
 _NONE_OP = re.compile(r"unsupported operand type\(s\) for [^:]+: '(\w+)' and 'NoneType'|"
                       r"unsupported operand type\(s\) for [^:]+: 'NoneType' and '(\w+)'")
 _DICT_METHODS = frozenset(dir(dict))
-_NORMALISERS = (("lower", str.lower), ("upper", str.upper), ("strip", str.strip), ("casefold", str.casefold),
-                ("title", str.title))
+_NORMALISERS = (("lower()", str.lower), ("upper()", str.upper), ("strip()", str.strip), ("casefold()", str.casefold),
+                ("title()", str.title), ('rstrip("s")', lambda k: k.rstrip("s")),  # plural units: "cups" → "cup"
+                ('strip().lower().rstrip("s")', lambda k: k.strip().lower().rstrip("s")))
 _NEUTRAL = {"int": "0", "float": "0", "str": "''", "list": "[]", "tuple": "()"}
 
 
@@ -83,9 +84,9 @@ def key_shapes(ctx: FixContext) -> list[Candidate]:
             options.append((f"int({key})", "the mapping's keys are numbers", 0.88))
         if isinstance(missing, str):
             for method, fn in _NORMALISERS:
-                if keys is None or fn(missing) in keys:
+                if (keys is None and "rstrip" not in method) or (keys is not None and fn(missing) in keys):
                     prior = 0.92 if keys is not None else 0.6
-                    options.append((f"{key}.{method}()", f"the table's keys are `{method}()`-normalised", prior))
+                    options.append((f"{key}.{method}", f"the table's keys are `{method}`-normalised", prior))
         for text, why, prior in options:
             base = ast.unparse(sub.value)
             for new, p in ((f"{base}[{text}]", prior), (f"{base}.get({text})", prior - 0.03)):
@@ -109,11 +110,11 @@ def enum_values(ctx: FixContext) -> list[Candidate]:
                  and n.func.id == m["enum"] and len(n.args) == 1):
         arg = ast.unparse(call.args[0])
         for method, fn in _NORMALISERS:
-            if not values or fn(m["value"]) in values:
-                code = apply_edits(ctx.code, [node_edit(ctx.lines, call.args[0], f"{arg}.{method}()")])
+            if (not values and "rstrip" not in method) or (values and fn(m["value"]) in values):
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, call.args[0], f"{arg}.{method}")])
                 if code:
                     out.append(Candidate(code, "template", f"line {call.lineno}: `{m['enum']}` values are written "
-                                         f"`{method}()`; the input is normalised first", 0.9 if values else 0.6))
+                                         f"`{method}`; the input is normalised first", 0.9 if values else 0.6))
     return out
 
 

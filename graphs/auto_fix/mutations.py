@@ -12,8 +12,8 @@ from graphs.auto_fix.edits import Edit, apply_edits, enclosing_function, node_ed
 from graphs.auto_fix.mutation_ops import extra_mutations
 
 _CMP_SWAPS: dict[type, list[tuple[type, float]]] = {
-    ast.Lt: [(ast.LtE, 0.9), (ast.Gt, 0.35)], ast.LtE: [(ast.Lt, 0.9), (ast.GtE, 0.3)],
-    ast.Gt: [(ast.GtE, 0.9), (ast.Lt, 0.35)], ast.GtE: [(ast.Gt, 0.9), (ast.LtE, 0.3)],
+    ast.Lt: [(ast.LtE, 0.9), (ast.Gt, 0.35)], ast.LtE: [(ast.Lt, 0.9), (ast.GtE, 0.3), (ast.Eq, 0.2)],
+    ast.Gt: [(ast.GtE, 0.9), (ast.Lt, 0.35)], ast.GtE: [(ast.Gt, 0.9), (ast.LtE, 0.3), (ast.Eq, 0.2)],
     ast.Eq: [(ast.NotEq, 0.6)], ast.NotEq: [(ast.Eq, 0.6)], ast.Is: [(ast.IsNot, 0.6)],
     ast.IsNot: [(ast.Is, 0.6)], ast.In: [(ast.NotIn, 0.6)], ast.NotIn: [(ast.In, 0.6)],
 }

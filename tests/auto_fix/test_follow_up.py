@@ -300,3 +300,12 @@ def test_a_fraction_in_text_is_parsed_as_a_fraction():
     code = "def qty(text):\n    total = 0\n    for p in text.split():\n        total += float(p)\n    return float(total)\n"
     cands = value_parsing(_ctx(code, "value_error", "could not convert string to float: '1/2'", line=4))
     assert working_codes(cands, "qty", ("1 1/2",), 1.5)
+
+
+def test_a_plural_key_is_normalised_to_the_table_singular():
+    from graphs.auto_fix.lookup_keys import key_shapes
+
+    code = "FACTORS = {'cup': 16, 'tbsp': 1}\n\n\ndef tbsp(n, unit):\n    return n * FACTORS[unit]\n"
+    ctx = FixContext(code=code, tree=ast.parse(code), error_class="key_error", exception_type="KeyError",
+                     message="'cups'", line=5)
+    assert working_codes(key_shapes(ctx), "tbsp", (2, "cups"), 32)
