@@ -20,8 +20,10 @@ from graphs.auto_fix.traceback_parse import parse_traceback
 from graphs.common.config import Settings
 
 MAX_BASES = 2  # candidates re-analysed per search (each costs one sandbox run)
-FOLLOW_UP_MUTATIONS = 30
-FOLLOW_UP_PRIOR = 0.85  # two edits are less likely than one
+FOLLOW_UP_MUTATIONS = 10
+# Follow-ups come first in round 2 (a fresh analysis steers them; blind pairs of mutations do not), ordered
+# among themselves by the weaker of their two edits.
+FOLLOW_UP_FLOOR, FOLLOW_UP_SPAN = 0.45, 0.4
 
 
 def _progress(t: Tested, baseline_passed: int, original: Analysis) -> int:
@@ -44,18 +46,27 @@ def _progress(t: Tested, baseline_passed: int, original: Analysis) -> int:
 
 
 def progressed(tested: list[Tested], baseline_passed: int, original: Analysis) -> list[Tested]:
-    """The candidates worth building on, clearest progress first (destructive edits last)."""
+    """The candidates worth building on, clearest progress first (destructive edits last), and at most one per
+    kind of progress, so that a dead end that merely runs through does not crowd out a crash that moved on."""
     scored = [(_progress(t, baseline_passed, original), t) for t in tested]
     scored = [(s, t) for s, t in scored if s]
     scored.sort(key=lambda st: (st[0], not st[1].candidate.destructive, st[1].validation.tests_passed,
                                 st[1].candidate.prior), reverse=True)
-    return [t for _, t in scored[:MAX_BASES]]
+    picked: list[Tested] = []
+    kinds: set[tuple[int, str]] = set()
+    for score, t in scored:
+        kind = (score, parse_traceback(t.failure).exception_type or "" if t.failure else "")
+        if kind not in kinds:
+            kinds.add(kind)
+            picked.append(t)
+    return picked[:MAX_BASES]
 
 
 def _combined(base: Candidate, more: Candidate) -> Candidate:
     strategy = "ast_mutation" if "ast_mutation" in (base.strategy, more.strategy) else base.strategy
     return Candidate(more.code, strategy, f"{base.explanation}; then {more.explanation}",
-                     min(base.prior, more.prior) * FOLLOW_UP_PRIOR, destructive=base.destructive or more.destructive)
+                     FOLLOW_UP_FLOOR + FOLLOW_UP_SPAN * min(base.prior, more.prior),
+                     destructive=base.destructive or more.destructive)
 
 
 def follow_up_candidates(bases: list[Tested], *, context: str, tests: str, hints: str,

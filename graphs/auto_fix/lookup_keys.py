@@ -82,7 +82,7 @@ def key_shapes(ctx: FixContext) -> list[Candidate]:
             options.append((f"str({key})", "the mapping's keys are strings (JSON object keys always are)", 0.9))
         if isinstance(missing, str) and missing.lstrip("-").isdigit():
             options.append((f"int({key})", "the mapping's keys are numbers", 0.88))
-        if isinstance(missing, str):
+        if isinstance(missing, str) and not isinstance(sub.slice, ast.Constant):  # a literal key is as written
             for method, fn in _NORMALISERS:
                 if (keys is None and "rstrip" not in method) or (keys is not None and fn(missing) in keys):
                     prior = 0.92 if keys is not None else 0.6

@@ -109,12 +109,15 @@ def regrouped_arithmetic(ctx: FixContext) -> list[Candidate]:
         line = ctx.lines[node.right.lineno - 1]
         if line[:node.right.col_offset].rstrip().endswith("("):
             continue  # written with parentheses on purpose
+        if not all(isinstance(leaf, ast.Constant) for leaf in ast.walk(node.right)
+                   if not isinstance(leaf, ast.BinOp | ast.operator)):
+            continue  # `a + b * c` is the usual intent; `f - 32 * 5 / 9` (all constants) is not
         new = copy.deepcopy(node.right)
         inner = _leftmost(new)
         inner.left = ast.BinOp(left=copy.deepcopy(node.left), op=copy.deepcopy(node.op), right=inner.left)
         text = ast.unparse(new)
         out += node_candidate(ctx, node, text, f"`{source}` multiplied before it subtracted/added; `{text}` groups "
-                              "the operands as meant", 0.7)
+                              "the operands as meant", 0.65)
     return out[:3]
 
 

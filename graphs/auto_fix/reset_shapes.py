@@ -94,10 +94,14 @@ def swapped_mappings(ctx: FixContext) -> list[Candidate]:
         if not (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Name)
                 and isinstance(stmt.value, ast.Name) and target.slice.id != stmt.value.id):
             continue
-        text = f"{ast.unparse(target.value)}[{stmt.value.id}] = {target.slice.id}"
-        near = stmt.lineno in ctx.suspicious[:4]
-        out += node_candidate(ctx, stmt, text, f"the mapping was stored the wrong way round; `{stmt.value.id}` is the "
-                              "key entries are looked up by", 0.6 if near else 0.4)
+        mapping, value = ast.unparse(target.value), stmt.value.id
+        # Only when something reads the mapping by the value (`store.get(token)`, `store[token]`).
+        read_by_value = re.compile(rf"\b{re.escape(mapping.split('.')[-1])}(?:\.get\(|\[)\s*{re.escape(value)}\b")
+        if not read_by_value.search(ctx.hints + "\n" + ctx.code.replace(ast.unparse(stmt), "")):
+            continue
+        text = f"{mapping}[{value}] = {target.slice.id}"
+        out += node_candidate(ctx, stmt, text, f"the mapping was stored the wrong way round; `{value}` is the key "
+                              "entries are looked up by", 0.7)
     return out[:2]
 
 

@@ -180,13 +180,19 @@ def html_escapes(ctx: FixContext) -> list[Candidate]:
         if not values or id(node) in seen:
             continue
         seen |= {id(n) for n in ast.walk(node)}
+        # A name bound to an escaped value (`title = escape(...)`) must not be escaped twice.
+        escaped_names = {t.id for a in ast.walk(ctx.tree) if isinstance(a, ast.Assign) and _escaped(a.value)
+                         for t in a.targets if isinstance(t, ast.Name)}
         raw = [v for v in values if isinstance(v, ast.Name | ast.Attribute | ast.Subscript | ast.Call)
-               and not _escaped(v)]
-        for wrap, prior in (("html.escape({})", 0.86), ("html.escape(str({}))", 0.8)):
+               and not _escaped(v) and not (isinstance(v, ast.Name) and v.id in escaped_names)]
+        plain = any(isinstance(n, ast.ImportFrom) and n.module == "html" and any(
+            a.name == "escape" and a.asname is None for a in n.names) for n in ast.walk(ctx.tree))
+        fn = "escape" if plain else "html.escape"  # the module's own `from html import escape`
+        for wrap, prior in ((fn + "({})", 0.86), (fn + "(str({}))", 0.8)):
             edits = [node_edit(ctx.lines, v, wrap.format(ast.unparse(v))) for v in raw]
             code = apply_edits(ctx.code, edits) if edits else None
             if code:
-                out.append(Candidate(ensure_import(code, "html"), "template", f"line {node.lineno}: "
+                out.append(Candidate(code if plain else ensure_import(code, "html"), "template", f"line {node.lineno}: "
                                      f"{', '.join(f'`{ast.unparse(v)}`' for v in raw)} escaped with `html.escape` "
                                      f"before going into HTML (cross-site scripting, CWE-79)", prior))
     return out

@@ -44,7 +44,10 @@ def test_grouping_appends_instead_of_overwriting():
 
 def test_a_mapping_stored_backwards_is_swapped():
     code = "def issue(store, email, token):\n    store[email] = token\n    return token\n"
-    cands = swapped_mappings(_ctx(code, line=2))
+    assert swapped_mappings(_ctx(code, line=2)) == []  # nothing reads it by the token: no reason to swap
+    ctx = _ctx(code, line=2)
+    ctx.hints = "assert store.get(token) == 'a@x'"
+    cands = swapped_mappings(ctx)
     scope = _load(cands[0].code)
     store: dict = {}
     scope["issue"](store, "a@x", "t1")

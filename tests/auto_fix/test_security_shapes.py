@@ -75,3 +75,13 @@ def test_a_checked_join_is_normalised_before_the_check():
     # Already normalised, or never checked: nothing to do.
     assert normalized_joins(_ctx(cands[0].code)) == []
     assert normalized_joins(_ctx("import os\n\n\ndef p(a, b):\n    t = os.path.join(a, b)\n    return t\n")) == []
+
+
+def test_a_value_escaped_where_it_was_read_is_not_escaped_twice():
+    from graphs.auto_fix.security_web import html_escapes
+
+    code = ("from html import escape\n\n\ndef card(item):\n    title = escape(item['title'])\n"
+            "    agent = item.get('agent', 'n/a')\n    return f'<h3>{title}</h3><p>{agent}</p>'\n")
+    cands = html_escapes(_ctx(code))
+    html = _module(cands[0].code)["card"]({"title": "Tom & Jerry", "agent": "<b>x</b>"})
+    assert html == "<h3>Tom &amp; Jerry</h3><p>&lt;b&gt;x&lt;/b&gt;</p>"
