@@ -37,7 +37,7 @@ MAX_FIXES = 5
 WORKERS = 2
 BATCH = 8  # candidates validated per sandbox process
 TIMEOUT_WEIGHT = 5  # patience spent by a candidate that timed out
-FOLLOW_UP_PATIENCE = 16  # more candidates allowed in round 2 when round 1 got further than the original
+FOLLOW_UP_PATIENCE = 8  # more candidates allowed in round 2 when round 1 got further than the original
 
 
 def emit(node: str, message: str) -> None:

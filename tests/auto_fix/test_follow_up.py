@@ -59,14 +59,15 @@ def test_progress_is_more_tests_passing_a_changed_crash_or_a_hang_that_ends():
 
 
 def test_follow_up_proposes_on_top_of_the_base_from_a_fresh_analysis(settings):
-    base_code = ("def mean_price(items):\n    prices = [i.get('price') for i in items if i.get('price') is not None]\n"
-                 "    return sum(prices) / len(items)\n")
-    tests = "def test_mean():\n    assert mean_price([{'price': 10}, {}, {'price': 20}]) == 15\n"
-    base = _tested(base_code, 0, "AssertionError: assert 10.0 == 15")
+    base_code = ("def mean_score(rows):\n    scores = [r.get('score') for r in rows]\n"
+                 "    return sum(scores) / len(scores)\n")
+    tests = "def test_mean():\n    assert mean_score([{'score': 2}, {}, {'score': 4}]) == 3\n"
+    base = _tested(base_code, 0, "TypeError: unsupported operand type(s) for +: 'int' and 'NoneType'")
     found = follow_up_candidates([base], context="", tests=tests, hints="", settings=settings)
     assert found and all(c.explanation.startswith(base_code + "; then ") for c in found)
     assert all(FOLLOW_UP_FLOOR <= c.prior <= FOLLOW_UP_FLOOR + FOLLOW_UP_SPAN * base.candidate.prior for c in found)
-    assert working_codes(found, "mean_price", ([{"price": 10}, {}, {"price": 20}],), 15)
+    assert all(c.strategy == "template" for c in found)  # templates only on top of a first edit
+    assert working_codes(found, "mean_score", ([{"score": 2}, {}, {"score": 4}],), 3)
 
 
 def test_a_crash_whose_repair_uncovers_a_second_fault_is_fixed_in_two_steps(settings):

@@ -1,0 +1,100 @@
+"""Hangs of loops that walk a chain or narrow a range: the walk steps from its starting point again
+(`current = parents.get(role)` instead of `.get(current)`), the next cursor is computed but never becomes the
+cursor (`next_cursor = page[...]` while the loop keeps calling with `cursor`), and a bisection that sets
+`lo = mid` under `while lo < hi` (it stops narrowing once `hi == lo + 1`).
+
+Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
+from graphs.auto_fix.edits import indent_of, insert_lines
+from graphs.auto_fix.propose_types import Proposer
+
+
+def _before(func_body: list[ast.stmt], loop: ast.While) -> dict[str, ast.expr]:
+    """`name = value` statements that run before `loop` in the same body."""
+    out: dict[str, ast.expr] = {}
+    for stmt in func_body:
+        if stmt is loop:
+            break
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            out[stmt.targets[0].id] = stmt.value
+    return out
+
+
+def _bodies(tree: ast.Module) -> list[list[ast.stmt]]:
+    return [n.body for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module)]
+
+
+def restarted_walks(ctx: FixContext) -> list[Candidate]:
+    """`current = role` before the loop, then `current = step(role)` inside it: every pass steps from the start
+    again. Step from `current`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for body in _bodies(ctx.tree):
+        for loop in (s for s in body if isinstance(s, ast.While)):
+            start = {name: v.id for name, v in _before(body, loop).items() if isinstance(v, ast.Name)}
+            for stmt in (n for n in ast.walk(loop) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                         and isinstance(n.targets[0], ast.Name) and n.targets[0].id in start):
+                cursor, origin = stmt.targets[0].id, start[stmt.targets[0].id]
+                uses = [n for n in ast.walk(stmt.value) if isinstance(n, ast.Name) and n.id == origin]
+                if not uses or any(isinstance(n, ast.Name) and n.id == cursor for n in ast.walk(stmt.value)):
+                    continue
+                for use in uses[:2]:
+                    out += node_candidate(ctx, use, cursor, f"`{cursor}` stepped from `{origin}` (where the walk "
+                                          f"started) on every pass; it steps from itself", 0.9)
+    return out
+
+
+def unused_cursors(ctx: FixContext) -> list[Candidate]:
+    """`next_cursor = page.get("next")` in a loop that keeps calling `fetch(cursor)`: the cursor never moves.
+    Assign the next value to the cursor."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While)):
+        assigned = {t.id for n in ast.walk(loop) if isinstance(n, ast.Assign) for t in n.targets
+                    if isinstance(t, ast.Name)}
+        read = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        for stmt in (n for n in loop.body if isinstance(n, ast.Assign) and len(n.targets) == 1
+                     and isinstance(n.targets[0], ast.Name)):
+            fresh = stmt.targets[0].id
+            stale = [name for name in read - assigned if name and (fresh.endswith(name) or fresh.startswith(name))
+                     and fresh != name]
+            for name in stale[:1]:
+                pad = indent_of(ctx.lines[stmt.lineno - 1])
+                code = insert_lines(ctx.code, (stmt.end_lineno or stmt.lineno) + 1, [f"{pad}{name} = {fresh}"])
+                out.append(Candidate(code, "template", f"line {stmt.lineno}: `{fresh}` was computed but `{name}`, "
+                                     f"which the loop uses, never moved; it now takes the new value", 0.9))
+    return out
+
+
+def stalled_bisections(ctx: FixContext) -> list[Candidate]:
+    """`while lo < hi:` with `lo = mid` (mid rounded down): once `hi == lo + 1`, mid is lo and nothing moves.
+    Either step past mid or stop when the two are adjacent."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While)):
+        test = loop.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Lt | ast.LtE)
+                and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Name)):
+            continue
+        lo, hi = test.left.id, test.comparators[0].id
+        stalls = [n for n in ast.walk(loop) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                  and isinstance(n.targets[0], ast.Name) and n.targets[0].id == lo and isinstance(n.value, ast.Name)]
+        for stmt in stalls[:1]:
+            mid = stmt.value.id  # type: ignore[attr-defined]
+            out += node_candidate(ctx, test, f"{hi} - {lo} > 1", f"`{lo} = {mid}` cannot move once `{hi}` is "
+                                  f"`{lo} + 1`; the search stops when they are adjacent", 0.88)
+            out += node_candidate(ctx, stmt.value, f"{mid} + 1", f"`{lo} = {mid}` cannot move once `{hi}` is "
+                                  f"`{lo} + 1`; `{lo}` steps past `{mid}`", 0.86)
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {"hang": [restarted_walks, unused_cursors, stalled_bisections]}

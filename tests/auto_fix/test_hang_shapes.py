@@ -1,0 +1,36 @@
+"""Hangs of chain walks and bisections: restarted walks, cursors that never move, stalled bisections."""
+
+from __future__ import annotations
+
+import ast
+
+from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.hang_shapes import restarted_walks, stalled_bisections, unused_cursors
+from tests.auto_fix.snippets import working_codes
+
+
+def _ctx(code: str) -> FixContext:
+    return FixContext(code=code, tree=ast.parse(code), error_class="hang")
+
+
+def test_a_walk_steps_from_its_cursor_not_its_start():
+    code = ("PARENTS = {'admin': 'editor', 'editor': 'viewer', 'viewer': None}\n\n\ndef chain(role):\n"
+            "    out = []\n    current = role\n    while current is not None:\n        out.append(current)\n"
+            "        current = PARENTS.get(role)\n    return out\n")
+    assert working_codes(restarted_walks(_ctx(code)), "chain", ("admin",), ["admin", "editor", "viewer"])
+
+
+def test_the_next_cursor_becomes_the_cursor():
+    code = ("def fetch_all(fetch):\n    items, cursor = [], None\n    while True:\n        page = fetch(cursor)\n"
+            "        items += page['items']\n        next_cursor = page.get('next')\n        if not next_cursor:\n"
+            "            break\n    return items\n")
+    pages = {None: {"items": [1], "next": "b"}, "b": {"items": [2], "next": None}}
+    assert working_codes(unused_cursors(_ctx(code)), "fetch_all", (pages.__getitem__,), [1, 2])
+
+
+def test_a_stalled_bisection_stops_or_steps_past_mid():
+    code = ("def bracket(xs, v):\n    lo, hi = 0, len(xs) - 1\n    while lo < hi:\n        mid = (lo + hi) // 2\n"
+            "        if xs[mid] <= v:\n            lo = mid\n        else:\n            hi = mid\n    return lo, hi\n")
+    cands = stalled_bisections(_ctx(code))
+    assert len(cands) == 2
+    assert working_codes(cands[:1], "bracket", ([0, 10, 20], 15), (1, 2))
