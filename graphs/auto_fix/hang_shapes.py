@@ -90,10 +90,18 @@ def stalled_bisections(ctx: FixContext) -> list[Candidate]:
                   and isinstance(n.targets[0], ast.Name) and n.targets[0].id == lo and isinstance(n.value, ast.Name)]
         for stmt in stalls[:1]:
             mid = stmt.value.id  # type: ignore[attr-defined]
+            # `hi = mid - 1` (or `<=`): an inclusive search, where lo must step past mid. `hi = mid` under `<`: a
+            # bracketing search, which stops when the two are adjacent.
+            inclusive = isinstance(test.ops[0], ast.LtE) or any(
+                isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                and n.targets[0].id == hi and isinstance(n.value, ast.BinOp) for n in ast.walk(loop))
+            step = node_candidate(ctx, stmt.value, f"{mid} + 1", f"`{lo} = {mid}` cannot move once `{hi}` is "
+                                  f"`{lo} + 1`; `{lo}` steps past `{mid}`", 0.88 if inclusive else 0.86)
+            if inclusive:
+                out += step
+                continue
             out += node_candidate(ctx, test, f"{hi} - {lo} > 1", f"`{lo} = {mid}` cannot move once `{hi}` is "
-                                  f"`{lo} + 1`; the search stops when they are adjacent", 0.88)
-            out += node_candidate(ctx, stmt.value, f"{mid} + 1", f"`{lo} = {mid}` cannot move once `{hi}` is "
-                                  f"`{lo} + 1`; `{lo}` steps past `{mid}`", 0.86)
+                                  f"`{lo} + 1`; the search stops when they are adjacent", 0.88) + step
     return out
 
 

@@ -94,4 +94,12 @@ def extra_mutations(lines: list[str], node: ast.AST, mk: MakeMutation) -> list:
             left=ast.UnaryOp(op=ast.USub(), operand=copy.deepcopy(node.left)), op=ast.FloorDiv(),
             right=copy.deepcopy(node.right)))
         out.append(mk(lines, node, neg, "ceil_division", 0.35, "round up: a partial last group counts"))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.BinOp) \
+            and isinstance(node.left.op, ast.FloorDiv) and isinstance(node.right, ast.Constant) \
+            and node.right.value == 1:  # `n // size + 1` counts one group too many when n divides evenly
+        neg = ast.UnaryOp(op=ast.USub(), operand=ast.BinOp(
+            left=ast.UnaryOp(op=ast.USub(), operand=copy.deepcopy(node.left.left)), op=ast.FloorDiv(),
+            right=copy.deepcopy(node.left.right)))
+        out.append(mk(lines, node, neg, "ceil_division", 0.45, "round up instead of adding one: an exact "
+                      "multiple has no partial group"))
     return out + _loop_value(lines, node, mk) + _two_pass_sort(lines, node, mk) + more_mutations(lines, node, mk)

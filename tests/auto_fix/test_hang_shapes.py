@@ -34,3 +34,12 @@ def test_a_stalled_bisection_stops_or_steps_past_mid():
     cands = stalled_bisections(_ctx(code))
     assert len(cands) == 2
     assert working_codes(cands[:1], "bracket", ([0, 10, 20], 15), (1, 2))
+
+
+def test_an_inclusive_search_steps_past_mid_instead():
+    code = ("def last_le(xs, t):\n    lo, hi, ans = 0, len(xs) - 1, -1\n    while lo <= hi:\n"
+            "        mid = (lo + hi) // 2\n        if xs[mid] <= t:\n            ans = mid\n            lo = mid\n"
+            "        else:\n            hi = mid - 1\n    return ans\n")
+    cands = stalled_bisections(_ctx(code))
+    assert len(cands) == 1 and "lo = mid + 1" in cands[0].code
+    assert working_codes(cands, "last_le", ([10, 20, 30], 25), 1)

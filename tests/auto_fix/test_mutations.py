@@ -45,6 +45,11 @@ def test_operator_produces_expected_edit(line, operator, expected):
     assert expected in _results(CODE, line, operator)
 
 
+def test_a_plus_one_page_count_becomes_a_ceiling_division():
+    code = "def pages(n, size):\n    return n // size + 1\n"
+    assert "return -(-n // size)" in _results(code, 2, "ceil_division")
+
+
 def test_a_difference_is_shifted_by_one():
     code = "def col(ch):\n    return 26 * (ord(ch) - ord('A'))\n"
     assert "return 26 * (ord(ch) - ord('A') + 1)" in _results(code, 2, "difference_pm1")
