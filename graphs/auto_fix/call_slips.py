@@ -99,7 +99,38 @@ def twice_iterated_params(ctx: FixContext) -> list[Candidate]:
     return out[:3]
 
 
+def _split_call(node: ast.AST) -> ast.Call | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("split", "rsplit"):
+        return node
+    return None
+
+
+def numeric_members(ctx: FixContext) -> list[Candidate]:
+    """`minutes = set(field.split(","))` then `t.minute in minutes`: text never equals a number, so the test is
+    always false (a scheduler that never fires, a loop that never stops). Convert the parts to ints."""
+    if ctx.tree is None:
+        return []
+    members = {ast.unparse(c.comparators[0]) for c in ast.walk(ctx.tree) if isinstance(c, ast.Compare)
+               and isinstance(c.ops[0], ast.In | ast.NotIn) and not isinstance(c.left, ast.Constant)
+               and isinstance(c.comparators[0], ast.Name | ast.Attribute)}
+    if not members:
+        return []
+    out: list[Candidate] = []
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("set", "frozenset") \
+                and len(node.args) == 1 and (split := _split_call(node.args[0])) is not None:
+            text = f"{node.func.id}(map(int, {ast.unparse(split)}))"
+        elif isinstance(node, ast.Return) and (split := _split_call(node.value)) is not None:
+            node, text = node.value, f"[int(part) for part in {ast.unparse(split)}]"  # type: ignore[assignment]
+        else:
+            continue
+        out += node_candidate(ctx, node, text, "the parts of the split are text, but the values tested against them "
+                              "are numbers: the parts are converted to `int`", 0.6)
+    return out[:2]
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    cls: [uncalled_methods, backspace_literals, twice_iterated_params]
-    for cls in ("wrong_output", "assertion_error", "unknown")
+    **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members]
+       for cls in ("wrong_output", "assertion_error", "unknown")},
+    "hang": [numeric_members],
 }

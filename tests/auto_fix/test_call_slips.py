@@ -50,3 +50,12 @@ def test_a_float_rounded_half_up_goes_through_decimal_and_back():
     cands = decimal_rounding(_ctx(code, hints="the bank rounds half-cents up (half-up)"))
     assert working_codes(cands, "convert", (2.675, 1.0), 2.68)
     assert decimal_rounding(_ctx(code)) == []
+
+
+def test_split_parts_tested_against_numbers_become_ints():
+    from graphs.auto_fix.call_slips import numeric_members
+
+    code = ("def parse(field):\n    return None if field == '*' else set(field.split(','))\n\n\n"
+            "def fires(rule, minute):\n    minutes = parse(rule)\n    return minutes is None or minute in minutes\n")
+    assert working_codes(numeric_members(_ctx(code)), "fires", ("0,30", 30), True)
+    assert numeric_members(_ctx("def f(s):\n    return set(s.split(','))\n")) == []
