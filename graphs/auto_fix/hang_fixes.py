@@ -145,16 +145,29 @@ def _limited_names(loop: ast.While) -> dict[str, bool]:
     return out
 
 
+def _in_else(loop: ast.While, call: ast.Call, name: str) -> bool:
+    """The call sits in the `else` of the `if` that compares `name` (`if n >= limit: drop else: requeue`): there
+    the comparison names the exit, so the count must move the other way."""
+    for node in _own(loop.body):
+        if isinstance(node, ast.If) and any(n == name for n, _ in _cond_names(node.test)):
+            in_else = any(call is n for s in node.orelse for n in ast.walk(s))
+            in_body = any(call is n for s in node.body for n in ast.walk(s))
+            if in_else or in_body:
+                return in_else
+    return False
+
+
 def requeue_progress(ctx: FixContext) -> list[Candidate]:
     """An item put back on the queue with the same attempt count it was checked with (`queue.append((job,
-    attempt))` under `attempt < max_attempts`): count the attempt."""
+    attempt))` under `attempt < max_attempts`, or in the `else` of `attempt >= max_attempts`): count it."""
     out: list[Candidate] = []
     for loop in _loops(ctx):
         limited = _limited_names(loop)
         for call in (n for n in _own(loop.body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                      and n.func.attr in _QUEUE_PUTS):
             for name in (n for a in call.args for n in ast.walk(a) if isinstance(n, ast.Name) and n.id in limited):
-                step = "+ 1" if limited[name.id] else "- 1"
+                grow = limited[name.id] != _in_else(loop, call, name.id)
+                step = "+ 1" if grow else "- 1"
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, name, f"{name.id} {step}")])
                 if code:
                     out.append(Candidate(code, "template", f"line {call.lineno}: the item went back on the queue "

@@ -43,3 +43,20 @@ def test_an_inclusive_search_steps_past_mid_instead():
     cands = stalled_bisections(_ctx(code))
     assert len(cands) == 1 and "lo = mid + 1" in cands[0].code
     assert working_codes(cands, "last_le", ([10, 20, 30], 25), 1)
+
+
+def test_a_requeue_in_the_else_of_the_give_up_check_counts_up():
+    from graphs.auto_fix.hang_fixes import requeue_progress
+
+    code = ("def run(msgs, handler, limit=3):\n    pending = [(m, 0) for m in msgs]\n    dead = []\n"
+            "    while pending:\n        m, tries = pending.pop(0)\n        try:\n            handler(m)\n"
+            "        except ValueError:\n            if tries >= limit:\n                dead.append(m)\n"
+            "            else:\n                pending.append((m, tries))\n    return dead\n")
+
+    def handler(m):
+        if m == "bad":
+            raise ValueError(m)
+
+    cands = requeue_progress(_ctx(code))
+    assert cands and "pending.append((m, tries + 1))" in cands[0].code
+    assert working_codes(cands, "run", (["a", "bad"], handler), ["bad"])
