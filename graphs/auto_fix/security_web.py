@@ -117,18 +117,23 @@ def pathlib_containment(ctx: FixContext) -> list[Candidate]:
     exc = wanted_exception(ctx.hints, "PermissionError")
     out: list[Candidate] = []
     for node in ast.walk(ctx.tree):
+        value = node.value if isinstance(node, ast.Assign) else None
+        resolved = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+            and value.func.attr == "resolve" and not value.args  # `target = (root / name).resolve()`
+        joined = value.func.value if resolved else value  # type: ignore[union-attr]
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Div)
-                and isinstance(node.value.left, ast.Name) and not isinstance(node.value.right, ast.Constant)):
+                and isinstance(joined, ast.BinOp) and isinstance(joined.op, ast.Div)
+                and isinstance(joined.left, ast.Name) and not isinstance(joined.right, ast.Constant)):
             continue
         stmt = statement_at(ctx.tree, node.lineno)
         if stmt is not node:
             continue
-        target, base = node.targets[0].id, node.value.left.id
-        if not _DIR.search(base):
+        target, base = node.targets[0].id, joined.left.id
+        if not _DIR.search(base) and not resolved:
             continue
         pad = indent_of(ctx.lines[node.lineno - 1])
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, node.value, f"({ast.unparse(node.value)}).resolve()")])
+        code = ctx.code if resolved else apply_edits(ctx.code, [node_edit(ctx.lines, node.value,
+                                                                           f"({ast.unparse(node.value)}).resolve()")])
         if code is None:
             continue
         code = insert_lines(code, (node.end_lineno or node.lineno) + 1, [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import (
@@ -95,6 +96,9 @@ def none_guards(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_LIKENESS = re.compile(r"(?i)similar|likeness|match|overlap|jaccard|agree|identical|equal|same|coverage")
+
+
 def zero_guards(ctx: FixContext) -> list[Candidate]:
     """Guard the divisor of the failing division."""
     out: list[Candidate] = []
@@ -107,6 +111,10 @@ def zero_guards(ctx: FixContext) -> list[Candidate]:
             divisor = ast.unparse(right)
             out += _guard(ctx, node.lineno, f"not {divisor}", f"avoid dividing by zero when `{divisor}` is 0", 0.8,
                           first_default="0")
+            func = enclosing_function(ctx.tree, node.lineno) if ctx.tree is not None else None
+            if func is not None and _LIKENESS.search(func.name):  # two empty things are alike, not unalike
+                out += _guard(ctx, node.lineno, f"not {divisor}", f"two empty inputs are identical when "
+                              f"`{divisor}` is 0", 0.7, first_default="1.0")[:1]
             if isinstance(node, ast.BinOp):
                 out += _inline_zero_guards(ctx, node, divisor)
     return out

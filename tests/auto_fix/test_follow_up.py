@@ -312,3 +312,11 @@ def test_a_plural_key_is_normalised_to_the_table_singular():
     ctx = FixContext(code=code, tree=ast.parse(code), error_class="key_error", exception_type="KeyError",
                      message="'cups'", line=5)
     assert working_codes(key_shapes(ctx), "tbsp", (2, "cups"), 32)
+
+
+def test_a_similarity_of_two_empty_inputs_is_guarded_as_identical():
+    from graphs.auto_fix.templates import zero_guards
+
+    code = "def similarity(a, b):\n    same = sum(1 for x, y in zip(a, b) if x == y)\n    return 2 * same / (len(a) + len(b))\n"
+    cands = zero_guards(_ctx(code, "zero_division", "division by zero", line=3))
+    assert working_codes(cands, "similarity", ("", ""), 1.0)

@@ -85,3 +85,20 @@ def test_a_value_escaped_where_it_was_read_is_not_escaped_twice():
     cands = html_escapes(_ctx(code))
     html = _module(cands[0].code)["card"]({"title": "Tom & Jerry", "agent": "<b>x</b>"})
     assert html == "<h3>Tom &amp; Jerry</h3><p>&lt;b&gt;x&lt;/b&gt;</p>"
+
+
+def test_a_resolved_pathlib_join_gets_the_containment_check(tmp_path):
+    from graphs.auto_fix.security_web import pathlib_containment
+
+    code = ("from pathlib import Path\n\n\ndef episode(media_root, name):\n    root = Path(media_root).resolve()\n"
+            "    target = (root / name).resolve()\n    return target\n")
+    cands = pathlib_containment(_ctx(code))
+    assert cands
+    episode = _module(cands[0].code)["episode"]
+    (tmp_path / "media").mkdir()
+    assert episode(tmp_path / "media", "ep1.mp3") == (tmp_path / "media" / "ep1.mp3").resolve()
+    try:
+        episode(tmp_path / "media", "../secrets.env")
+    except PermissionError:
+        return
+    raise AssertionError("traversal was not refused")
