@@ -335,14 +335,19 @@ def marked_visits(ctx: FixContext) -> list[Candidate]:
             if check is not None and check is not loop and (check.end_lineno or check.lineno) + 1 != (
                     loop.lineno if loop is not None else -1):
                 spots.append(((check.end_lineno or check.lineno) + 1, 0.88))
+            # A check that raises reports a cycle: only the current path counts (a node reached twice through
+            # different branches is no cycle), so the path gets its own copy. A check that returns skips nodes
+            # already visited anywhere: mark them in the shared set.
+            raises = check is not None and any(isinstance(n, ast.Raise) for n in ast.walk(check))
             for at, prior in spots[:2]:
                 pad = indent_of(ctx.lines[at - 1]) if at <= len(ctx.lines) else "    "
                 for text, how in ((f"{holder}.add({node})", "marked"), (f"{holder} = {holder} | {{{node}}}",
                                                                         "added to this path's copy of")):
                     code = insert_lines(ctx.code, at, [f"{pad}{text}"])
+                    first = (how == "marked") != raises
                     out.append(Candidate(code, "template", f"line {at}: `{node}` is {how} `{holder}` before its "
                                          f"children are walked; the cycle check could never fire",
-                                         prior if how == "marked" else prior * 0.98))
+                                         prior if first else prior * 0.98))
     return out
 
 

@@ -231,6 +231,8 @@ def test_a_cycle_check_whose_set_is_never_filled_gets_the_mark():
         raising.append(cand)
     diamond = {"top": "x+x", "x": 2}
     assert working_codes(raising, "value", (diamond, "top"), 4)  # the per-path copy allows a shared cell
+    best = max(cands, key=lambda c: c.prior)
+    assert "seen = seen | {name}" in best.code  # a check that raises reports cycles: per-path copy first
 
 
 def test_a_missing_key_defaults_to_the_table_entry_the_tests_expect():
