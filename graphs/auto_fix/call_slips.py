@@ -11,7 +11,7 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
-from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
+from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit, stdlib_module
 from graphs.auto_fix.gotcha_fixes_more import _uses
 from graphs.auto_fix.propose_types import Proposer
 
@@ -99,6 +99,50 @@ def twice_iterated_params(ctx: FixContext) -> list[Candidate]:
     return out[:3]
 
 
+def _parameters(tree: ast.Module, call: ast.Call) -> list[str]:
+    """Positional parameter names of the callee: a function of the module, or a standard-library callable."""
+    import inspect
+
+    if isinstance(call.func, ast.Name):
+        own = next((f for f in tree.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+                    and f.name == call.func.id), None)
+        if own is not None:
+            return [a.arg for a in own.args.posonlyargs + own.args.args]
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        module = stdlib_module(call.func.value.id) if call.func.value.id in {
+            a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names} else None
+        target = getattr(module, call.func.attr, None) if module is not None else None
+        try:
+            return [p.name for p in inspect.signature(target).parameters.values()  # type: ignore[arg-type]
+                    if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)] if callable(target) else []
+        except (TypeError, ValueError):
+            return []
+    return []
+
+
+def named_argument_order(ctx: FixContext) -> list[Candidate]:
+    """`SequenceMatcher(None, b, a)` / `transfer(dst, src)`: two arguments named exactly like the callee's
+    parameters, each in the other's place. Put them back in order."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and len(n.args) >= 2):
+        names = [a.id if isinstance(a, ast.Name) else None for a in call.args]
+        if len({n for n in names if n}) < 2:
+            continue
+        params = _parameters(ctx.tree, call)
+        pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, min(len(names), len(params)))]
+        for i, j in pairs:
+            if names[i] and names[j] and names[i] == params[j] and names[j] == params[i]:
+                args = [ast.unparse(a) for a in call.args]
+                args[i], args[j] = args[j], args[i]
+                parts = args + [ast.unparse(k) for k in call.keywords]
+                out += node_candidate(ctx, call, f"{ast.unparse(call.func)}({', '.join(parts)})",
+                                      f"`{names[i]}` and `{names[j]}` were passed in each other's place "
+                                      f"(the callee's parameters are named so)", 0.85)
+    return out[:2]
+
+
 def _split_call(node: ast.AST) -> ast.Call | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("split", "rsplit"):
         return node
@@ -130,7 +174,7 @@ def numeric_members(ctx: FixContext) -> list[Candidate]:
 
 
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members]
+    **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members, named_argument_order]
        for cls in ("wrong_output", "assertion_error", "unknown")},
     "hang": [numeric_members],
 }

@@ -59,3 +59,15 @@ def test_split_parts_tested_against_numbers_become_ints():
             "def fires(rule, minute):\n    minutes = parse(rule)\n    return minutes is None or minute in minutes\n")
     assert working_codes(numeric_members(_ctx(code)), "fires", ("0,30", 30), True)
     assert numeric_members(_ctx("def f(s):\n    return set(s.split(','))\n")) == []
+
+
+def test_arguments_named_like_each_others_parameters_are_put_back():
+    from graphs.auto_fix.call_slips import named_argument_order
+
+    code = ("import difflib\n\n\ndef removed(old, new):\n    a, b = old.split(), new.split()\n"
+            "    ops = difflib.SequenceMatcher(None, b, a).get_opcodes()\n"
+            "    return [w for t, i1, i2, _, _ in ops if t == 'delete' for w in a[i1:i2]]\n")
+    assert working_codes(named_argument_order(_ctx(code)), "removed", ("a b c", "a c"), ["b"])
+    code = "def move(src, dst):\n    return dst - src\n\n\ndef run(src, dst):\n    return move(dst, src)\n"
+    assert working_codes(named_argument_order(_ctx(code)), "run", (1, 5), 4)
+    assert named_argument_order(_ctx("def f(a, b):\n    return a - b\n\n\ndef g(x, y):\n    return f(y, x)\n")) == []
