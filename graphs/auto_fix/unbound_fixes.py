@@ -167,6 +167,22 @@ def _open_chains(func: _FuncDef, name: str, before: int) -> list[tuple[ast.If, a
     return out
 
 
+_FIELD = re.compile(r"""["']([A-Za-z_]\w*)["']\s*:""")
+
+
+def _unread_fields(ctx: FixContext, func: _FuncDef) -> list[str]:
+    """`plan.get("custom_deductible")` for keys the tests pass in a mapping the function reads (`plan["kind"]`)
+    but that the code never mentions: the missing branch is usually where such a field is meant."""
+    mappings = [n.value.id for n in ast.walk(func) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)]
+    mappings += [n.func.value.id for n in ast.walk(func) if isinstance(n, ast.Call)
+                 and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and isinstance(n.func.value, ast.Name)]
+    params = {a.arg for a in func.args.args}
+    owners = [m for m in dict.fromkeys(mappings) if m in params]
+    unread = [k for k in dict.fromkeys(_FIELD.findall(ctx.hints)) if k not in ctx.code]
+    return [f"{owners[0]}.get({k!r})" for k in unread[:2]] if owners else []
+
+
 def branch_defaults(ctx: FixContext) -> list[Candidate]:
     """An if/elif chain assigns the variable in every branch but has no `else`: add the `else` with the value
     the tests expect (unwrapped from the returned text), a value another branch assigns, or None; or turn the
@@ -183,6 +199,7 @@ def branch_defaults(ctx: FixContext) -> list[Candidate]:
                          and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
                          and isinstance(n.value, ast.Constant)]
         values += [(v, "the value of the last branch", 0.7) for v in branch_values[-1:]]
+        values += [(v, "a field the callers send and the code never read", 0.8) for v in _unread_fields(ctx, func)]
         values.append(("None", "None", 0.68))
         seen: set[str] = set()
         for value, why, prior in values:

@@ -324,3 +324,15 @@ def test_a_similarity_of_two_empty_inputs_is_guarded_as_identical():
     code = "def similarity(a, b):\n    same = sum(1 for x, y in zip(a, b) if x == y)\n    return 2 * same / (len(a) + len(b))\n"
     cands = zero_guards(_ctx(code, "zero_division", "division by zero", line=3))
     assert working_codes(cands, "similarity", ("", ""), 1.0)
+
+
+def test_the_missing_branch_reads_the_field_the_callers_send():
+    from graphs.auto_fix.unbound_fixes import branch_defaults
+
+    code = ("def deductible(plan):\n    kind = plan['kind']\n    if kind == 'bronze':\n        d = 2500\n"
+            "    elif kind == 'gold':\n        d = 500\n    return d\n")
+    hints = "assert deductible({'kind': 'employer', 'custom_deductible': 750}) == 750\n"
+    msg = "cannot access local variable 'd' where it is not associated with a value"
+    cands = branch_defaults(_ctx(code, "unbound_local", msg, line=7, hints=hints))
+    assert any("d = plan.get('custom_deductible')" in c.code for c in cands)
+    assert working_codes(cands, "deductible", ({"kind": "x", "custom_deductible": 10},), 10)
