@@ -105,4 +105,29 @@ def stalled_bisections(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-PROPOSERS: dict[str, list[Proposer]] = {"hang": [restarted_walks, unused_cursors, stalled_bisections]}
+def unmarked_visits(ctx: FixContext) -> list[Candidate]:
+    """`while name in aliases:` with `if name in seen: raise ...` but nothing ever added to `seen`: the cycle check
+    can never fire. Mark the node after the check."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While)):
+        added = {ast.unparse(c.func.value) for c in ast.walk(loop) if isinstance(c, ast.Call)
+                 and isinstance(c.func, ast.Attribute) and c.func.attr in ("add", "append", "update")}
+        for check in (s for s in loop.body if isinstance(s, ast.If) and isinstance(s.test, ast.Compare)
+                      and isinstance(s.test.ops[0], ast.In) and isinstance(s.test.left, ast.Name)
+                      and isinstance(s.test.comparators[0], ast.Name)
+                      and any(isinstance(n, ast.Raise | ast.Break | ast.Return) for n in s.body)):
+            holder, node = ast.unparse(check.test.comparators[0]), check.test.left.id  # type: ignore[attr-defined]
+            walked = ast.unparse(loop.test.comparators[0]) if isinstance(loop.test, ast.Compare) else None
+            if holder in added or holder == walked:
+                continue
+            pad = indent_of(ctx.lines[check.lineno - 1])
+            code = insert_lines(ctx.code, (check.end_lineno or check.lineno) + 1, [f"{pad}{holder}.add({node})"])
+            out.append(Candidate(code, "template", f"line {check.lineno}: nothing was ever added to `{holder}`, so "
+                                 f"the cycle check never fired; `{node}` is marked after it", 0.9))
+    return out
+
+
+PROPOSERS: dict[str, list[Proposer]] = {"hang": [restarted_walks, unused_cursors, stalled_bisections,
+                                                 unmarked_visits]}

@@ -45,6 +45,25 @@ def unit_mismatches(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_RATE_NAME = re.compile(r"^[A-Z][A-Z0-9]*_(?:PER|TO|IN)_[A-Z0-9_]+$")
+
+
+def reciprocal_constants(ctx: FixContext) -> list[Candidate]:
+    """`MPH_PER_KMH = 1.609344` is the factor the other way round (km per mile): use its reciprocal."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _RATE_NAME.match(stmt.targets[0].id) and isinstance(stmt.value, ast.Constant) \
+                and isinstance(stmt.value.value, float | int) and not isinstance(stmt.value.value, bool) \
+                and stmt.value.value not in (0, 1):
+            inverse = float(f"{1 / stmt.value.value:.6g}")
+            out += node_candidate(ctx, stmt.value, repr(inverse), f"`{stmt.targets[0].id}` held the factor the other "
+                                  f"way round; its reciprocal is {inverse}", 0.6)
+    return out[:3]
+
+
 def conversion_constants(ctx: FixContext) -> list[Candidate]:
     """`fahrenheit_to_celsius`: `(f - 32) * 9 / 5` has the factor upside down; exchange the two constants."""
     if ctx.tree is None:
@@ -133,5 +152,5 @@ def swapped_assignments(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_SLIPS = [unit_mismatches, conversion_constants, copy_paste_slips, swapped_assignments]
+_SLIPS = [reciprocal_constants, unit_mismatches, conversion_constants, copy_paste_slips, swapped_assignments]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _SLIPS for cls in ("wrong_output", "assertion_error", "unknown")}

@@ -345,8 +345,12 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                     continue
                 fresh = insert_lines(code, first.lineno, [f"{pad}if {arg.arg} is None:",
                                                           f"{pad}    {arg.arg} = {ast.unparse(default)}"])
+                # Callers that pass their own object expect it changed in place: no copy for them.
+                passed = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == func.name
+                             and any(k.arg == arg.arg for k in c.keywords) for c in ast.walk(ctx.tree))
                 out.append(Candidate(fresh, "template", f"line {func.lineno}: default `{arg.arg}` → None, created "
-                                     "fresh per call (a mutable default is shared between calls)", 0.55))
+                                     "fresh per call (a mutable default is shared between calls)",
+                                     0.62 if passed else 0.55))
                 kind = type(default)
                 copied = insert_lines(code, first.lineno, [f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or "
                                                            f"{_EMPTY[kind]})"])

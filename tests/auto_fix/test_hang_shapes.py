@@ -60,3 +60,27 @@ def test_a_requeue_in_the_else_of_the_give_up_check_counts_up():
     cands = requeue_progress(_ctx(code))
     assert cands and "pending.append((m, tries + 1))" in cands[0].code
     assert working_codes(cands, "run", (["a", "bad"], handler), ["bad"])
+
+
+def test_a_loop_cycle_check_gets_its_mark():
+    from graphs.auto_fix.hang_shapes import unmarked_visits
+
+    code = ("def resolve(aliases, name):\n    seen = set()\n    while name in aliases:\n        if name in seen:\n"
+            "            raise ValueError(name)\n        name = aliases[name]\n    return name\n")
+    cands = unmarked_visits(_ctx(code))
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    assert scope["resolve"]({"a": "b"}, "a") == "b"
+    try:
+        scope["resolve"]({"a": "b", "b": "a"}, "a")
+    except ValueError:
+        return
+    raise AssertionError("the cycle was not reported")
+
+
+def test_a_rate_constant_held_the_wrong_way_round_is_inverted():
+    from graphs.auto_fix.slip_fixes import reciprocal_constants
+
+    code = "MPH_PER_KMH = 1.609344\n\n\ndef mph(kmh):\n    return round(kmh * MPH_PER_KMH)\n"
+    assert working_codes(reciprocal_constants(FixContext(code=code, tree=ast.parse(code), error_class="wrong_output")),
+                         "mph", (100,), 62)
