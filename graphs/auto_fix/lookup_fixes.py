@@ -121,7 +121,7 @@ def fallback_gets(ctx: FixContext) -> list[Candidate]:
             if " entry " in why:  # a table key: a blank or None value (`"priority": None`) means the default too
                 text = f"({_src(ctx, sub.value)}.get({_src(ctx, sub.slice)}) or {default})"
                 out += [Candidate(c, "template", f"line {sub.lineno}: `{_src(ctx, sub)}` → `{text}` (missing or "
-                                  f"empty key: {why})", prior - 0.01)
+                                  f"empty key: {why})", prior + 0.01)
                         for c in [apply_edits(ctx.code, [node_edit(ctx.lines, sub, text)])] if c]
             new = f"{_src(ctx, sub.value)}.get({_src(ctx, sub.slice)}, {default})"
             if mapping:
