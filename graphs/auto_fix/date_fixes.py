@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, node_edit
 from graphs.auto_fix.io_fixes import callee
-from graphs.auto_fix.name_fixes import with_import
+from graphs.auto_fix.name_fixes import module_member, with_import
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.security_fixes import ensure_import, imported_modules
 
@@ -268,23 +268,13 @@ _UTC = re.compile(r"\bUTC\b|\butc\b")
 _CALENDAR_PARTS = {"date", "time", "isoformat", "strftime", "timetuple"}
 
 
-def _utc_expr(tree: ast.Module) -> tuple[str, str | None]:
-    """How this module spells the UTC zone, and the import it needs for that."""
-    names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "datetime"
-             for a in n.names}
-    if "timezone" in names:
-        return "timezone.utc", None
-    if "datetime" in imported_modules(tree) and "datetime" not in names:
-        return "datetime.timezone.utc", None
-    return "timezone.utc", "from datetime import timezone"
-
-
 def utc_parts(ctx: FixContext) -> list[Candidate]:
     """The spec counts in UTC, but the calendar day/time is read from a datetime in its own offset: convert it
     first (`moment.astimezone(timezone.utc).date()`)."""
     if ctx.tree is None or not _UTC.search(ctx.hints + ctx.code):
         return []
-    utc, needs = _utc_expr(ctx.tree)
+    zone, needs = module_member(ctx.tree, "datetime", "timezone")
+    utc = f"{zone}.utc"
     out: list[Candidate] = []
     for node in ast.walk(ctx.tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)

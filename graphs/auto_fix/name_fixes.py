@@ -43,6 +43,19 @@ def with_import(code: str, tree: ast.Module, statement: str) -> str:
     return "".join(lines)
 
 
+def module_member(tree: ast.Module, module: str, member: str) -> tuple[str, str | None]:
+    """How this code spells `module.member` (`timedelta`, `datetime.timedelta`), and the import it still needs
+    (None when it already has one)."""
+    names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == module
+             for a in n.names}
+    if member in names:
+        return member, None
+    plain = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    if module in plain and module not in names:
+        return f"{module}.{member}", None
+    return member, f"from {module} import {member}"
+
+
 def _stdlib_member(name: str) -> list[str]:
     found = []
     for mod in _MEMBER_MODULES:

@@ -9,7 +9,7 @@ import re
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
 from graphs.auto_fix.edits import apply_edits, indent_of, insert_lines, node_edit
-from graphs.auto_fix.name_fixes import with_import
+from graphs.auto_fix.name_fixes import module_member, with_import
 
 _TAKES = re.compile(r"(?P<func>\w+)\(\) takes (?:from \d+ to )?(?P<want>\d+) positional arguments? but "
                     r"(?P<got>\d+) (?:was|were) given")
@@ -24,18 +24,6 @@ _UNIT_WORDS = (("hours", re.compile(r"(?i)hour|\bh\b")), ("minutes", re.compile(
                ("seconds", re.compile(r"(?i)second|\bsecs?\b")), ("weeks", re.compile(r"(?i)week")))
 
 
-def _timedelta_name(tree: ast.Module) -> tuple[str, str | None]:
-    """How this module reaches `timedelta`, and the import it needs for it."""
-    names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "datetime"
-             for a in n.names}
-    if "timedelta" in names:
-        return "timedelta", None
-    plain = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    if "datetime" in plain and "datetime" not in names:
-        return "datetime.timedelta", None
-    return "timedelta", "from datetime import timedelta"
-
-
 def date_offsets(ctx: FixContext) -> list[Candidate]:
     """`day + 7` on a date or datetime: the number of days (hours, minutes...) must be a `timedelta`."""
     m = _DATE_PLUS_NUMBER.search(ctx.message)
@@ -44,7 +32,7 @@ def date_offsets(ctx: FixContext) -> list[Candidate]:
     left_date, right_date = m["left"] in _DATE_TYPES, m["right"] in _DATE_TYPES
     if left_date == right_date or not ({m["left"], m["right"]} & {"int", "float"}):
         return []
-    delta, needs = _timedelta_name(ctx.tree)
+    delta, needs = module_member(ctx.tree, "datetime", "timedelta")
     out: list[Candidate] = []
     for node in _on_line(ctx):
         if not (isinstance(node, ast.BinOp | ast.AugAssign) and isinstance(node.op, ast.Add | ast.Sub)):

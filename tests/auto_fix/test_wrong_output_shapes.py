@@ -76,3 +76,13 @@ def test_a_shallow_copy_of_a_nested_table_entry_becomes_deep():
     exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
     scope["room"]("double", ["tv"])
     assert scope["room"]("double", [])["amenities"] == ["wifi"]
+
+
+def test_utc_parts_import_timezone_when_the_module_only_imports_other_names():
+    from graphs.auto_fix.date_fixes import utc_parts
+
+    code = ("from datetime import date, datetime\n\n\ndef utc_day(ts):\n    \"\"\"The UTC day.\"\"\"\n"
+            "    return datetime.fromisoformat(ts).date()\n")
+    cands = utc_parts(_ctx(code))
+    assert cands and "from datetime import timezone" in cands[0].code
+    assert working_codes(cands, "utc_day", ("2024-06-02T01:30:00+02:00",), __import__("datetime").date(2024, 6, 1))
