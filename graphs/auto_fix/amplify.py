@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
+import re
 from collections.abc import Iterator
 
 PROBE_TEST = "test_mo_probes"
@@ -162,13 +163,23 @@ def _protected(func: ast.FunctionDef) -> set[int]:
     return out
 
 
+_NUMBER_TEXT = re.compile(r"-?\d{1,9}(\.\d{1,6})?")
+
+
 def _constant_variants(value: object) -> list[object]:
     if isinstance(value, bool):
         return [not value]
     if isinstance(value, int):
-        return [value + 1, value - 1] + ([0] if value not in (0, 1, -1) else []) + ([-value] if value > 1 else [])
+        # Small counts also go two steps away: `n <= 1` and `n == 1` agree on 0 and 1 but not on 2.
+        return [value + 1, value - 1] + ([0] if value not in (0, 1, -1) else [value + 2]) + \
+            ([-value] if value > 1 else [])
     if isinstance(value, float):
         return [value * 2 + 1.0, value / 2]
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        # `Decimal("100.00")`, `"42"`: numbers written as text vary as numbers, in the same format.
+        places = len(value.partition(".")[2])
+        number = float(value)
+        return [f"{number + 1:.{places}f}", f"{number - 1:.{places}f}", f"{number * 2:.{places}f}"]
     if isinstance(value, str):
         out: list[object] = [""] if value else ["a"]
         if len(value) >= 2:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from graphs.auto_fix.behaviour import Behaviour
@@ -129,6 +131,53 @@ def ast_size(code: str) -> int:
         return 1 << 30
 
 
+def _tree(code: str) -> ast.Module | None:
+    try:
+        return ast.parse(code)
+    except SyntaxError:
+        return None
+
+
+def _reads(tree: ast.AST) -> Counter[str]:
+    return Counter(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+
+
+@functools.lru_cache(maxsize=16)
+def unused_names(code: str) -> tuple[frozenset[str], Counter[str]]:
+    """Names the module defines but never reads (top-level imports, functions and upper-case constants, and
+    parameters their function ignores), with the module's read counts. A helper written and never called, or an
+    argument never looked at, is where the author's intent went missing."""
+    tree = _tree(code)
+    if tree is None:
+        return frozenset(), Counter()
+    reads = _reads(tree)
+    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    defined: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            defined |= {t.id for t in node.targets if isinstance(t, ast.Name) and t.id.isupper()}
+    unused = {name for name in defined if not reads[name] and name not in attributes}
+    for func in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+        inside = _reads(func)
+        unused |= {a.arg for a in func.args.args + func.args.kwonlyargs
+                   if not inside[a.arg] and a.arg not in ("self", "cls") and not a.arg.startswith("_")}
+    return frozenset(unused), reads
+
+
+def revives_unused(code: str, original: str) -> bool:
+    """The fix reads a name the original defined and never read (more often than the original reads it)."""
+    unused, before = unused_names(original)
+    tree = _tree(code) if unused else None
+    if tree is None:
+        return False
+    after = _reads(tree)
+    return any(after[name] > before[name] for name in unused)
+
+
 def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     """Sort key: all tests pass, pass ratio, no new findings, fewer findings, smallest edit, source prior.
 
@@ -144,8 +193,9 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     # When the tests cannot tell fixes apart, dropping code is the likelier way to overfit them; so is a fix
     # that still crashes on nearby inputs, or changes more of the original's behaviour than another.
     b = t.behaviour or Behaviour()
+    revived = revives_unused(t.candidate.code, original) if v.validated else False
     return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after,
-            t.candidate.destructive, b.crashes, b.changed, *order)
+            t.candidate.destructive, b.crashes, b.changed, not revived, *order)
 
 
 def confidence(t: Tested, rank: int, *, tests_exist: bool, size: int) -> float:
