@@ -98,6 +98,46 @@ def _escapes(tree: ast.Module) -> list[tuple[ast.AST, str, float, str]]:
     return out
 
 
+_RE_CALLS = {"compile", "match", "search", "fullmatch", "findall", "finditer", "sub", "split"}
+
+
+def _pattern_names(func: ast.FunctionDef) -> set[str]:
+    """Lists joined into (or strings used as) the pattern of an `re.*` call in this function."""
+    names: set[str] = set()
+    for call in ast.walk(func):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id == "re"
+                and call.func.attr in _RE_CALLS and call.args):
+            continue
+        for n in ast.walk(call.args[0]):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "join"
+                    and n.args and isinstance(n.args[0], ast.Name)):
+                names.add(n.args[0].id)
+            elif isinstance(n, ast.Name):
+                names.add(n.id)
+    return names
+
+
+def _piece_escapes(tree: ast.Module) -> list[tuple[ast.AST, str, float, str]]:
+    """A pattern built piece by piece (`out.append(ch)` then `re.compile("".join(out))`, or `rx += ch`) where a
+    piece of the input goes in as it is: its metacharacters act as regex syntax (`.` matches any character)."""
+    out: list[tuple[ast.AST, str, float, str]] = []
+    for func in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        names = _pattern_names(func)
+        for node in ast.walk(func):
+            piece = None
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in names and node.args):
+                piece = node.args[0]
+            elif (isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add)
+                  and isinstance(node.target, ast.Name) and node.target.id in names):
+                piece = node.value
+            if isinstance(piece, ast.Name | ast.Subscript):
+                out.append((piece, f"re.escape({ast.unparse(piece)})", 0.82,
+                            f"`{ast.unparse(piece)}` is a literal piece of the pattern: escaped with `re.escape`"))
+    return out
+
+
 def _valid(pattern: str) -> bool:
     try:
         re.compile(pattern)
@@ -112,7 +152,7 @@ def regex_repairs(ctx: FixContext) -> list[Candidate]:
         return []
     near = set(ctx.suspicious[:8]) | ({ctx.line} if ctx.line else set())
     out: list[Candidate] = []
-    for node, text, prior, why in _edits(ctx) + _escapes(ctx.tree):
+    for node, text, prior, why in _edits(ctx) + _escapes(ctx.tree) + _piece_escapes(ctx.tree):
         code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
         if code:
             weight = 1.0 if getattr(node, "lineno", 0) in near else 0.85

@@ -41,3 +41,13 @@ def test_modules_without_re_get_nothing():
 def test_every_repetition_can_turn_lazy_at_once():
     texts = [p for p, _, _ in pattern_variants(r"\[(.*)\]\((.*)\)", "findall")]
     assert r"\[(.*?)\]\((.*?)\)" in texts
+
+
+def test_pattern_built_piece_by_piece_escapes_the_literal_pieces():
+    code = ("import re\n\ndef glob_rx(pattern):\n    out = []\n    for ch in pattern:\n        if ch == '*':\n"
+            "            out.append('.*')\n        else:\n            out.append(ch)\n"
+            "    return re.compile(''.join(out) + r'\\Z')\n\ndef hits(names, pattern):\n"
+            "    rx = glob_rx(pattern)\n    return [n for n in names if rx.match(n)]\n")
+    assert working_codes(regex_repairs(_ctx(code)), "hits", (["a.py", "a_py"], "*.py"), ["a.py"])
+    code = "import re\n\ndef rx(words):\n    p = ''\n    for w in words:\n        p += w\n    return re.compile(p)\n"
+    assert any("p += re.escape(w)" in c.code for c in regex_repairs(_ctx(code)))
