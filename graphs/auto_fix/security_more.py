@@ -24,6 +24,7 @@ from graphs.auto_fix.security_fixes import (
     unwrap_str,
     wanted_exception,
 )
+from graphs.auto_fix.security_hashing import password_hashes
 from graphs.auto_fix.security_web import web_security_candidates
 
 _SQL_EXEC = {"execute", "executemany", "executescript"}
@@ -217,4 +218,4 @@ def pickle_round_trips(ctx: FixContext) -> list[Candidate]:
 def all_security_candidates(ctx: FixContext) -> list[Candidate]:
     """Every security template whose pattern occurs in the code."""
     return (security_candidates(ctx) + sql_parameters(ctx) + sql_identifier_allowlists(ctx) + pickle_round_trips(ctx)
-            + web_security_candidates(ctx))
+            + web_security_candidates(ctx) + password_hashes(ctx))

@@ -268,7 +268,79 @@ def normalized_joins(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_URL_PARTS = {"netloc", "hostname"}
+_URL_PARSERS = {"urlparse", "urlsplit"}
+
+
+def _origin_of(node: ast.stmt) -> tuple[str, str, str] | None:
+    """(name, parser spelling, part) for `origin = urlparse(start).netloc`."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Attribute) and node.value.attr in _URL_PARTS
+            and isinstance(node.value.value, ast.Call) and _name_of(node.value.value.func) in _URL_PARSERS):
+        return None
+    return node.targets[0].id, ast.unparse(node.value.value.func), node.value.attr
+
+
+def unchecked_origins(ctx: FixContext) -> list[Candidate]:
+    """The function notes where it started (`origin = urlparse(start_url).netloc`) and never looks at it again,
+    while it goes on to follow URLs it was sent (`url = urljoin(url, page["next"])`): a foreign link makes the
+    server call any host, internal ones included. Each followed URL is checked against the origin (server-side
+    request forgery, CWE-918)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+        reads = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        for stmt in (n for n in ast.walk(func) if isinstance(n, ast.stmt)):
+            found = _origin_of(stmt)
+            if found is None or found[0] in reads:
+                continue
+            origin, parser, part = found
+            for follow in (n for n in ast.walk(func) if isinstance(n, ast.Assign) and n.lineno > stmt.lineno
+                           and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                           and isinstance(n.value, ast.Call) and (_URL.search(n.targets[0].id)
+                                                                  or "urljoin" in ast.unparse(n.value.func))):
+                url = follow.targets[0].id
+                pad = indent_of(ctx.lines[follow.lineno - 1])
+                check = [f"{pad}if {parser}({url}).{part} != {origin}:",
+                         f'{pad}    raise ValueError(f"refusing to follow {{{url}!r}}: not on {{{origin}}}")']
+                code = insert_lines(ctx.code, (follow.end_lineno or follow.lineno) + 1, check)
+                out.append(Candidate(code, "template", f"line {follow.lineno}: `{url}` must stay on the origin "
+                                     f"`{origin}` the function recorded and never checked (server-side request "
+                                     f"forgery, CWE-918)", 0.85))
+    return out
+
+
+def _is_root(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.startswith("/") and not node.value.endswith("/")
+    return bool(_DIR.search(_name_of(node)))
+
+
+def prefix_containment(ctx: FixContext) -> list[Candidate]:
+    """`full.startswith(MEDIA_ROOT)` also accepts the sibling `/srv/media-backup/...`: the prefix must end at a
+    separator, `full.startswith(MEDIA_ROOT + "/")` (path traversal, CWE-22)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for call in ast.walk(ctx.tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "startswith" and len(call.args) == 1 and _is_root(call.args[0])):
+            continue
+        root = ast.unparse(call.args[0])
+        for text, why, prior in (
+                (f'{root} + "/"', f"the prefix `{root}` must end at a separator: it also matched sibling folders "
+                                  f"like `{root}-backup` (path traversal, CWE-22)", 0.84),
+                (f'({ast.unparse(call.func.value)} == {root} or {ast.unparse(call.func.value)}.startswith({root} + "/"))',
+                 f"inside `{root}` means the root itself or below its separator (a bare prefix matched sibling "
+                 f"folders; path traversal, CWE-22)", 0.82)):
+            target = call.args[0] if prior > 0.83 else call
+            out += node_candidate(ctx, target, text, why, prior)
+    return out
+
+
 def web_security_candidates(ctx: FixContext) -> list[Candidate]:
     """Every web-security template that applies."""
     return (constant_time_compares(ctx) + open_redirects(ctx) + quoted_command_strings(ctx)
-            + pathlib_containment(ctx) + html_escapes(ctx) + host_allowlists(ctx) + normalized_joins(ctx))
+            + pathlib_containment(ctx) + html_escapes(ctx) + host_allowlists(ctx) + normalized_joins(ctx)
+            + unchecked_origins(ctx) + prefix_containment(ctx))

@@ -1,16 +1,20 @@
 """Security repairs on shapes met in practice: commands built in a variable, SQL literals with text around the
-value, joined paths checked without being normalised."""
+value, joined paths checked without being normalised, followed links that leave the recorded origin, passwords under a fast hash."""
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import sqlite3
 import types
 
+import pytest
+
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.security_fixes import shell_commands
+from graphs.auto_fix.security_hashing import password_hashes
 from graphs.auto_fix.security_more import sql_parameters
-from graphs.auto_fix.security_web import normalized_joins
+from graphs.auto_fix.security_web import normalized_joins, prefix_containment, unchecked_origins
 
 
 def _ctx(code: str) -> FixContext:
@@ -102,3 +106,55 @@ def test_a_resolved_pathlib_join_gets_the_containment_check(tmp_path):
     except PermissionError:
         return
     raise AssertionError("traversal was not refused")
+
+
+def test_followed_links_must_stay_on_the_origin_the_function_recorded():
+    code = ("from urllib.parse import urljoin, urlparse\n\n\ndef crawl(fetch, start, limit=5):\n"
+            "    origin = urlparse(start).netloc\n    seen, url = [], start\n    for _ in range(limit):\n"
+            "        page = fetch(url)\n        seen.extend(page['items'])\n        if not page.get('next'):\n"
+            "            break\n        url = urljoin(url, page['next'])\n    return seen\n")
+    (cand,) = unchecked_origins(_ctx(code))
+    crawl = _module(cand.code)["crawl"]
+    pages = {"https://a.example/1": {"items": [1], "next": "/2"}, "https://a.example/2": {"items": [2]}}
+    assert crawl(pages.__getitem__, "https://a.example/1") == [1, 2]
+    calls = []
+
+    def evil(url):
+        calls.append(url)
+        return {"items": [0], "next": "http://169.254.169.254/meta"}
+
+    with pytest.raises(ValueError, match="refusing to follow"):
+        crawl(evil, "https://a.example/1")
+    assert calls == ["https://a.example/1"]
+    assert unchecked_origins(_ctx(code.replace("    return seen", "    return seen, origin"))) == []
+
+
+def test_a_root_prefix_must_end_at_a_separator():
+    code = ("import posixpath\n\nROOT = '/srv/media'\n\n\ndef resolve(name):\n"
+            "    full = posixpath.normpath(posixpath.join(ROOT, name))\n    if not full.startswith(ROOT):\n"
+            "        raise PermissionError(name)\n    return full\n")
+    cands = prefix_containment(_ctx(code))
+    assert len(cands) == 2
+    for cand in cands:
+        resolve = _module(cand.code)["resolve"]
+        assert resolve("a/b.mp3") == "/srv/media/a/b.mp3"
+        with pytest.raises(PermissionError):
+            resolve("../media-backup/keys.txt")
+    assert prefix_containment(_ctx("def f(s):\n    return s.startswith('ab')\n")) == []
+
+
+def test_fast_password_hashes_become_pbkdf2_on_both_ends():
+    code = ("import hashlib\nimport os\n\nROUNDS = 10\n\n\ndef store(pw):\n    salt = os.urandom(8)\n"
+            "    h = hashlib.sha1(salt + pw.encode()).hexdigest()\n    return f'sha1${ROUNDS}${salt.hex()}${h}'\n\n\n"
+            "def check(pw, stored):\n    algo, rounds, salt_hex, h = stored.split('$')\n    if algo != 'sha1':\n"
+            "        return False\n    return hashlib.sha1(bytes.fromhex(salt_hex) + pw.encode()).hexdigest() == h\n")
+    plain, labelled = password_hashes(_ctx(code))
+    for cand in (plain, labelled):
+        scope = _module(cand.code)
+        assert scope["ROUNDS"] >= 100_000
+        stored = scope["store"]("hunter2")
+        assert scope["check"]("hunter2", stored) and not scope["check"]("hunter3", stored)
+        _, rounds, salt_hex, digest = stored.split("$")
+        assert digest == hashlib.pbkdf2_hmac("sha1", b"hunter2", bytes.fromhex(salt_hex), int(rounds)).hex()
+    assert _module(labelled.code)["store"]("x").startswith("pbkdf2_sha1$")
+    assert password_hashes(_ctx("import hashlib\n\ndef etag(body):\n    return hashlib.sha1(body).hexdigest()\n")) == []
