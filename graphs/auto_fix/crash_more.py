@@ -102,6 +102,14 @@ def none_sort_keys(ctx: FixContext) -> list[Candidate]:
                               "records without a value go last instead of being compared with values", 0.88)
         out += node_candidate(ctx, key.body, f"({x} {first}, {x} if {x} is not None else 0)",
                               "records without a value go first instead of being compared with values", 0.86)
+        body = key.body
+        if (isinstance(body, ast.Subscript) and isinstance(body.slice, ast.Constant)
+                and isinstance(body.slice.value, str)):
+            # A record may also lack the field altogether (a draft never given a date): `.get` covers both.
+            g = f"{ast.unparse(body.value)}.get({body.slice.value!r})"
+            out += node_candidate(ctx, key.body, f"({g} {last}, {g} if {g} is not None else 0)",
+                                  "records without a value (or without the field) go last instead of being compared "
+                                  "with values", 0.89)
     return out
 
 
@@ -167,6 +175,26 @@ def lookahead_guards(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def bounded_while_tests(ctx: FixContext) -> list[Candidate]:
+    """`while a[i] == b[i]: i += 1` runs off the end when one sequence is a prefix of the other: the loop also
+    stops at the end of every sequence it indexes (`i < len(a) and i < len(b) and ...`)."""
+    if ctx.tree is None or ctx.line is None or ctx.error_class != "index_error":
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While) and n.test.lineno == ctx.line):
+        subs = [n for n in ast.walk(loop.test) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                and isinstance(n.slice, ast.Name)]
+        bounds = dict.fromkeys(f"{s.slice.id} < len({s.value.id})" for s in subs)
+        if not bounds:
+            continue
+        test = ast.unparse(loop.test)
+        if isinstance(loop.test, ast.BoolOp) and isinstance(loop.test.op, ast.Or):
+            test = f"({test})"
+        out += node_candidate(ctx, loop.test, " and ".join([*bounds, test]), "the loop also stops at the end of "
+                              f"{', '.join(f'`{s.value.id}`' for s in subs)} instead of indexing past it", 0.87)
+    return out
+
+
 def clamped_divisors(ctx: FixContext) -> list[Candidate]:
     """`per_page = min(per_page, 100)` clamps only from above; a zero divisor needs `max(1, ...)` too."""
     if ctx.tree is None or ctx.line is None or ctx.error_class != "zero_division":
@@ -195,6 +223,32 @@ def padded_fields(ctx: FixContext) -> list[Candidate]:
         code = insert_lines(ctx.code, stmt.lineno, [f"{pad}{name} = list({name}) + [0] * ({want} - len({name}))"])
         out.append(Candidate(code, "template", f"line {stmt.lineno}: `{name}` is padded with zeros to "
                              f"the {want} fields read from it", 0.84))
+    return out + _optional_fields(ctx, stmt, subs)
+
+
+def _optional_fields(ctx: FixContext, stmt: ast.stmt | None, subs: list[ast.Subscript]) -> list[Candidate]:
+    """`int(old[1])` of `"7".split(",")`: a field written only when it differs from its default. Every read of
+    a later field in the statement gets `... if len(old) > 1 else <default>`, for the usual defaults 0 and 1."""
+    late = [s for s in subs if s.slice.value >= 1]
+    if stmt is None or not late:
+        return []
+    parents = {id(child): node for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
+    sites = []
+    for sub in late:
+        site: ast.expr = sub
+        parent = parents.get(id(sub))
+        if isinstance(parent, ast.Call) and len(parent.args) == 1 and parent.args[0] is sub and not parent.keywords:
+            site = parent  # `int(old[1])` is what has the default
+        sites.append((site, sub))
+    out: list[Candidate] = []
+    for default in ("0", "1"):
+        edits = [node_edit(ctx.lines, site, f"{ast.unparse(site)} if len({sub.value.id}) > {sub.slice.value} "
+                                            f"else {default}") for site, sub in sites]
+        code = apply_edits(ctx.code, edits)
+        if code:
+            fields = ", ".join(dict.fromkeys(f"`{ast.unparse(sub)}`" for _, sub in sites))
+            out.append(Candidate(code, "template", f"line {stmt.lineno}: {fields} may be left out; it reads as "
+                                 f"{default} then", 0.83 if default == "0" else 0.82))
     return out
 
 
@@ -238,7 +292,7 @@ PROPOSERS: dict[str, list[Proposer]] = {
     "value_error": [empty_defaults],
     "key_error": [safe_deletes],
     "name_error": [record_fields],
-    "index_error": [lookahead_guards, padded_fields],
+    "index_error": [lookahead_guards, padded_fields, bounded_while_tests],
     "zero_division": [clamped_divisors],
     "other_exception": [defaulted_next],
 }

@@ -7,6 +7,7 @@ import ast
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.crash_more import (
     assigned_mutators,
+    bounded_while_tests,
     clamped_divisors,
     coalesced_receivers,
     decimal_floats,
@@ -47,6 +48,8 @@ def test_decimals_sort_keys_empty_reductions_and_deletes():
     cands = none_sort_keys(_ctx(code, "type_error", "'<' not supported between instances of 'NoneType' and 'str'", 2))
     assert run_snippet(cands[0].code, "order", [{"d": None}, {"d": "b"}, {"d": "a"}]) == [
         {"d": "a"}, {"d": "b"}, {"d": None}]
+    best = max(cands, key=lambda c: c.prior)
+    assert run_snippet(best.code, "order", [{}, {"d": None}, {"d": "b"}]) == [{"d": "b"}, {}, {"d": None}]
     code = "def best(xs):\n    return max(xs)\n"
     assert working_codes(empty_defaults(_ctx(code, "value_error", "max() arg is an empty sequence", 2)), "best", ([],), 0)
     code = "def clear(d, k):\n    del d[k]\n    return d\n"
@@ -67,6 +70,15 @@ def test_record_fields_lookahead_clamps_padding_and_next_defaults():
     code = "def ver(t):\n    p = [int(x) for x in t.split('.')]\n    return p[0], p[1], p[2]\n"
     assert working_codes(padded_fields(_ctx(code, "index_error", "list index out of range", 3)), "ver", ("2.3",),
                          (2, 3, 0))
+    code = ("def span(h):\n    a, b = h.split()\n    old, new = a.split(','), b.split(',')\n"
+            "    return {'old': int(old[1]), 'new': int(new[1])}\n")
+    codes = working_codes(padded_fields(_ctx(code, "index_error", "list index out of range", 4)), "span",
+                          ("7 3,2",), {"old": 1, "new": 2})
+    assert codes and run_snippet(codes[0], "span", "7,4 3") == {"old": 4, "new": 1}
+    code = "def common(a, b):\n    i = 0\n    while a[i] == b[i]:\n        i += 1\n    return i\n"
+    codes = working_codes(bounded_while_tests(_ctx(code, "index_error", "string index out of range", 3)), "common",
+                          ("ab", "abc"), 2)
+    assert codes and run_snippet(codes[0], "common", "abc", "ab") == 2
     code = "def pairs(xs):\n    it = iter(xs)\n    for a in it:\n        yield a, next(it)\n"
     cands = defaulted_next(_ctx(code, "other_exception", "generator raised StopIteration"))
     scope: dict = {}
