@@ -88,6 +88,17 @@ def precedence_groups(ctx: FixContext) -> list[Candidate]:
             inner = " and " if inner_op is ast.And else " or "
             text = inner.join(ast.unparse(v) for v in head) + inner + "(" + outer.join(ast.unparse(v) for v in rest) + ")"
             out += node_candidate(ctx, node, text, f"regrouped: `{text}` (`and` binds tighter than `or`)", 0.84)
+        second = node.values[-1]
+        if (len(node.values) == 2 and isinstance(first, ast.BoolOp) and isinstance(first.op, inner_op)
+                and isinstance(second, ast.BoolOp) and isinstance(second.op, inner_op)):
+            # `a and b or c and d` meant as `a and (b or c) and d`: only the middle operands were alternatives.
+            outer = " or " if isinstance(node.op, ast.Or) else " and "
+            inner = " and " if inner_op is ast.And else " or "
+            middle = "(" + ast.unparse(first.values[-1]) + outer + ast.unparse(second.values[0]) + ")"
+            text = inner.join([*(ast.unparse(v) for v in first.values[:-1]), middle,
+                               *(ast.unparse(v) for v in second.values[1:])])
+            out += node_candidate(ctx, node, text, f"regrouped: `{text}` (only the middle conditions were "
+                                  "alternatives)", 0.83)
     return out
 
 
@@ -184,10 +195,18 @@ def ceil_divisions(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None:
         return []
     near, out = _near(ctx), []
+    # `n // size + 1` already tried to count the partial group, and counts one too many on exact multiples.
+    plus_one = {id(n.left): n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)
+                and isinstance(n.right, ast.Constant) and n.right.value == 1}
     for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)
                  and getattr(n, "lineno", 0) in near):
         a, b = ast.unparse(node.left), ast.unparse(node.right)
         left = a if isinstance(node.left, ast.Name | ast.Call | ast.Attribute | ast.Subscript) else f"({a})"
+        outer = plus_one.get(id(node))
+        if outer is not None:
+            out += node_candidate(ctx, outer, f"-(-{left} // {b})", f"`{a} // {b} + 1` counts one group too many "
+                                  f"when `{a}` is an exact multiple of `{b}`: rounded up instead", 0.8)
+            continue
         out += node_candidate(ctx, node, f"-(-{left} // {b})", f"`{a} // {b}` rounded down; a partial last group counts "
                                                       f"too: rounded up", 0.78)
     return out
@@ -264,7 +283,42 @@ def one_based_offsets(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def _word_table(tree: ast.Module, name: str) -> str | None:
+    """"lower"/"upper" when the module-level `name` is a collection of words all in that case."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            value = stmt.value
+            if isinstance(value, ast.Call) and value.args and ast.unparse(value.func) in ("set", "frozenset"):
+                value = value.args[0]
+            if not isinstance(value, ast.Set | ast.List | ast.Tuple) or not value.elts:
+                return None
+            words = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if len(words) != len(value.elts) or not any(w.isalpha() for w in words):
+                return None
+            return "lower" if all(w == w.lower() for w in words) else "upper" if all(
+                w == w.upper() for w in words) else None
+    return None
+
+
+def case_folded_memberships(ctx: FixContext) -> list[Candidate]:
+    """`w not in STOPWORDS` with every stop word in lower case: "The" is not found. The tested value gets the
+    table's case (`w.lower() not in STOPWORDS`)."""
+    if ctx.tree is None:
+        return []
+    near, out = _near(ctx), []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Compare) and len(n.ops) == 1
+                 and isinstance(n.ops[0], ast.In | ast.NotIn) and isinstance(n.comparators[0], ast.Name)
+                 and getattr(n, "lineno", 0) in near):
+        case, left = _word_table(ctx.tree, node.comparators[0].id), node.left
+        if case is None or not isinstance(left, ast.Name | ast.Attribute | ast.Subscript):
+            continue
+        text = f"{ast.unparse(left)}.{case}()"
+        out += node_candidate(ctx, left, text, f"`{node.comparators[0].id}` holds {case}-case words; `{text}` is "
+                              "looked up in the same case", 0.8)
+    return out
+
+
 _WRONG = [falsy_values, ceil_divisions, unused_loop_variables, stale_self_assignments, conditional_tails,
           one_based_offsets, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
-          true_divisions, data_keys]
+          true_divisions, data_keys, case_folded_memberships]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

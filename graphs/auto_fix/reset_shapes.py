@@ -1,6 +1,7 @@
 """Repairs of state written in the wrong shape: a `reset()` that forgets some of the fields `__init__` set, a
 grouping loop that overwrites each key's list instead of appending to it, a mapping stored the wrong way round
-(`store[email] = token` read back as `store[token]`), and a missing-match guard its sibling lines already have.
+(`store[email] = token` read back as `store[token]`), a missing-match guard its sibling lines already have, and a
+flag initialised and read but never set.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -131,8 +132,38 @@ def sibling_guards(ctx: FixContext) -> list[Candidate]:
     return sorted(out, key=lambda c: -c.prior)[:3]
 
 
+def never_set_flags(ctx: FixContext) -> list[Candidate]:
+    """`negative = False`, later read (`-value if negative else value`), and never set anywhere: the branch that
+    detected the condition forgot to raise the flag. Each `if` between the flag and its first read sets it (the
+    tests pick which)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (n for n in ast.walk(ctx.tree) if isinstance(n, _FuncDef)):
+        for init in (s for s in func.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+                     and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Constant)
+                     and isinstance(s.value.value, bool)):
+            flag = init.targets[0].id
+            stores = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == flag
+                      and isinstance(n.ctx, ast.Store)]
+            reads = sorted(n.lineno for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == flag
+                           and isinstance(n.ctx, ast.Load))
+            if len(stores) != 1 or not reads:
+                continue
+            branches = [n for n in ast.walk(func) if isinstance(n, ast.If) and init.lineno < n.lineno < reads[0]]
+            for branch in sorted(branches, key=lambda b: -b.lineno)[:3]:
+                first = branch.body[0]
+                code = insert_lines(ctx.code, first.lineno, [f"{indent_of(ctx.lines[first.lineno - 1])}{flag} = "
+                                                             f"{not init.value.value}"])
+                out.append(Candidate(code, "template", f"line {branch.lineno}: `{flag}` was set to "
+                                     f"{init.value.value} and never changed; the branch that detects it sets it",
+                                     0.8))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [incomplete_resets, appended_groups, swapped_mappings] for cls in ("wrong_output", "assertion_error")},
+    **{cls: [incomplete_resets, appended_groups, swapped_mappings, never_set_flags]
+       for cls in ("wrong_output", "assertion_error")},
     "none_attribute": [sibling_guards],
     "attribute_error": [sibling_guards],
 }

@@ -330,7 +330,8 @@ _EMPTY = {ast.List: "[]", ast.Dict: "{}", ast.Set: "set()"}
 
 def mutable_defaults(ctx: FixContext) -> list[Candidate]:
     """`def f(x=[])` → `def f(x=None)` plus either `if x is None: x = []` or a fresh copy `x = list(x or [])` at
-    the top of the body (the copy also stops the function from changing or aliasing the caller's object)."""
+    the top of the body (the copy also stops the function from changing or aliasing the caller's object; not
+    offered when the module's own callers pass their object by name and so expect it changed in place)."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
@@ -351,6 +352,8 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                 out.append(Candidate(fresh, "template", f"line {func.lineno}: default `{arg.arg}` → None, created "
                                      "fresh per call (a mutable default is shared between calls)",
                                      0.62 if passed else 0.55))
+                if passed:
+                    continue
                 kind = type(default)
                 copied = insert_lines(code, first.lineno, [f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or "
                                                            f"{_EMPTY[kind]})"])

@@ -1,6 +1,6 @@
 """Text-shape repairs: a set-based dedupe that loses the input order, sort keys that compare digit strings as text
 ("B-10" before "B-9"), numbers that lose their leading zeros ("2134" for "02134"), and CSV lines split on the
-delimiter although quoted fields may contain it.
+delimiter although quoted fields may contain it, and truncations that forget the room of the marker they append.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -299,5 +299,40 @@ def csv_splits(ctx: FixContext) -> list[Candidate]:
     return _best(out)
 
 
-_TEMPLATES: list[Proposer] = [ordered_dedupes, numeric_key_parts, padded_numbers, csv_splits]
+def _cut(node: ast.expr) -> ast.Subscript | None:
+    """The `text[:limit]` inside `text[:limit]` or `text[:limit].rstrip()`."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "rstrip", "strip", "lstrip"):
+        node = node.func.value
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.lower is None \
+            and node.slice.upper is not None and node.slice.step is None:
+        return node
+    return None
+
+
+def overlong_truncations(ctx: FixContext) -> list[Candidate]:
+    """`text[:limit] + "…"` is one marker longer than `limit`: the cut leaves room for what is appended
+    (`text[:limit - len(marker)]`)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+            continue
+        cut, tail = _cut(node.left), node.right
+        if cut is None or not (isinstance(tail, ast.Name | ast.Attribute) or (
+                isinstance(tail, ast.Constant) and isinstance(tail.value, str) and tail.value)):
+            continue
+        upper = cut.slice.upper
+        room = str(len(tail.value)) if isinstance(tail, ast.Constant) else f"len({ast.unparse(tail)})"
+        bound = ast.unparse(upper)
+        text = f"({bound}) - {room}" if isinstance(upper, ast.BinOp) else f"{bound} - {room}"
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, upper, text)])
+        if code:
+            out.append(Candidate(code, "template", f"line {node.lineno}: the text is cut at `{text}` so that "
+                                 f"`{ast.unparse(tail)}` still fits in `{bound}`", 0.84))
+    return out[:MAX_CANDIDATES]
+
+
+_TEMPLATES: list[Proposer] = [ordered_dedupes, numeric_key_parts, padded_numbers, csv_splits, overlong_truncations]
 PROPOSERS: dict[str, list[Proposer]] = {cls: list(_TEMPLATES) for cls in ("wrong_output", "assertion_error")}

@@ -6,6 +6,7 @@ import ast
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.logic_fixes import (
+    case_folded_memberships,
     ceil_divisions,
     conditional_tails,
     data_keys,
@@ -29,7 +30,7 @@ from graphs.auto_fix.state_resets import (
     outer_loop_resets,
     per_call_resets,
 )
-from tests.auto_fix.snippets import working_codes
+from tests.auto_fix.snippets import run_snippet, working_codes
 
 
 def _ctx(code: str, hints: str = "") -> FixContext:
@@ -53,6 +54,9 @@ def test_find_misses_loop_handlers_and_precedence():
     assert working_codes(loop_handlers(_ctx(code)), "ints", (["1", "x", "3"],), [1, 3])
     code = "def ok(a, b, c):\n    return a and b or c\n"
     assert working_codes(precedence_groups(_ctx(code)), "ok", (False, True, True), False)
+    code = "def ok(a, b, c, d):\n    return a and b or c and d\n"
+    codes = working_codes(precedence_groups(_ctx(code)), "ok", (False, False, True, True), False)
+    assert any("a and (b or c) and d" in c for c in codes)
 
 
 def test_string_methods_merges_divisions_and_data_keys():
@@ -106,6 +110,9 @@ def test_per_call_and_outer_loop_resets_and_decimal_rounding():
 def test_floor_division_of_a_count_rounds_up():
     code = "def pages(n, per):\n    return max(1, n // per)\n"
     assert working_codes(ceil_divisions(_ctx(code)), "pages", (45, 20), 3)
+    code = "def pages(n, per):\n    return n // per + 1\n"
+    (cand,) = ceil_divisions(_ctx(code))
+    assert [run_snippet(cand.code, "pages", n, 50) for n in (100, 101, 0)] == [2, 3, 0]
 
 
 def test_loop_variables_self_assignments_conditional_tails_and_one_based_pages():
@@ -136,3 +143,10 @@ def test_drained_and_consumed_buffers_start_empty():
             "        elif cur:\n            out.append(''.join(cur))\n    if cur:\n        out.append(''.join(cur))\n"
             "    return out\n")
     assert working_codes(consumed_buffers(_ctx(code)), "words", ("ab cd",), ["ab", "cd"])
+
+
+def test_membership_in_a_lower_case_word_table_is_case_folded():
+    code = ("STOP = {'the', 'a', 'of'}\n\n\ndef terms(text):\n    words = [w for w in text.split() if w not in STOP]\n"
+            "    return [w.lower() for w in words]\n")
+    assert working_codes(case_folded_memberships(_ctx(code)), "terms", ("The Art of Travel",), ["art", "travel"])
+    assert case_folded_memberships(_ctx(code.replace("'the', 'a', 'of'", "1, 2"))) == []

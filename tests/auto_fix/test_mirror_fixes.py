@@ -36,3 +36,6 @@ def test_arithmetic_is_regrouped_as_meant():
     code = "def to_c(f):\n    return f - 32 * 5 / 9\n"
     assert working_codes(regrouped_arithmetic(_ctx(code, suspicious=[2])), "to_c", (212,), 100.0)
     assert regrouped_arithmetic(_ctx("def g(a, b):\n    return a - (b * 2)\n", suspicious=[2])) == []
+    far = regrouped_arithmetic(_ctx(code, suspicious=[1]))  # all-constant: tried off the suspicious lines too
+    assert working_codes(far, "to_c", (212,), 100.0) and far[0].prior < 0.65
+    assert regrouped_arithmetic(_ctx("def g(a, b, c):\n    return a - b * c\n", suspicious=[1])) == []

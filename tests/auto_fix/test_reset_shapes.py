@@ -1,12 +1,18 @@
 """State written in the wrong shape: incomplete resets, overwritten groups, mappings stored backwards, and a
-missing-match guard copied from the sibling entries."""
+missing-match guard copied from the sibling entries, flags never set."""
 
 from __future__ import annotations
 
 import ast
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.reset_shapes import appended_groups, incomplete_resets, sibling_guards, swapped_mappings
+from graphs.auto_fix.reset_shapes import (
+    appended_groups,
+    incomplete_resets,
+    never_set_flags,
+    sibling_guards,
+    swapped_mappings,
+)
 from tests.auto_fix.snippets import working_codes
 
 
@@ -61,3 +67,10 @@ def test_a_missing_match_is_guarded_like_its_siblings():
     cands = sibling_guards(_ctx(code, "none_attribute", "'NoneType' object has no attribute 'group'", line=9))
     assert cands[0].prior > 0.8
     assert working_codes(cands, "parse", ("2 bd",), {"beds": 2, "sqft": None})
+
+
+def test_a_flag_read_but_never_set_is_set_by_the_branch_that_detects_it():
+    code = ("def amount(text):\n    s = text.strip()\n    negative = False\n    if s.startswith('('):\n"
+            "        s = s[1:-1]\n    value = float(s)\n    return -value if negative else value\n")
+    assert working_codes(never_set_flags(_ctx(code)), "amount", ("(12.5)",), -12.5)
+    assert never_set_flags(_ctx(code.replace("        s = s[1:-1]", "        s, negative = s[1:-1], True"))) == []

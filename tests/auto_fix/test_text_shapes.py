@@ -10,6 +10,7 @@ from graphs.auto_fix.text_shapes import (
     csv_splits,
     numeric_key_parts,
     ordered_dedupes,
+    overlong_truncations,
     padded_numbers,
 )
 from tests.auto_fix.snippets import run_snippet, working_codes
@@ -133,3 +134,11 @@ def test_a_sorted_set_loop_walks_the_input_order_instead():
             "    return out\n")
     ctx = FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", suspicious=[3])
     assert working_codes(ordered_dedupes(ctx), "merge", (["k", "l"], ["m", "l"]), ["k", "l", "m"])
+
+
+def test_truncations_leave_room_for_the_marker_they_append():
+    code = ("def preview(text, limit, marker='...'):\n    if len(text) <= limit:\n        return text\n"
+            "    return text[:limit].rstrip() + marker\n")
+    codes = working_codes(overlong_truncations(_ctx(code)), "preview", ("abcdefghij", 6), "abc...")
+    assert codes and run_snippet(codes[0], "preview", "abcdefghij", 8, "~") == "abcdefg~"
+    assert overlong_truncations(_ctx("def f(s):\n    return s[:3] + s[5:]\n")) == []
