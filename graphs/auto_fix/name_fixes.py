@@ -14,7 +14,10 @@ from graphs.auto_fix.edits import apply_edits, indent_of, node_edit, replace_lin
 # Modules searched, in order, for a bare name such as `sqrt` or `defaultdict`.
 _MEMBER_MODULES = ("math", "collections", "itertools", "functools", "statistics", "os", "re", "json", "random",
                    "string", "datetime", "time", "heapq", "bisect", "operator", "copy", "pathlib", "typing",
-                   "dataclasses", "decimal", "fractions")
+                   "dataclasses", "decimal", "fractions", "urllib.parse", "html", "textwrap", "shlex", "csv",
+                   "hashlib", "hmac", "secrets", "base64", "uuid", "enum", "contextlib", "calendar", "zoneinfo",
+                   "ipaddress", "unicodedata", "difflib", "fnmatch", "shutil", "tempfile", "io", "os.path",
+                   "posixpath", "struct", "zlib", "locale", "numbers", "types", "weakref", "array", "pprint")
 _NAME_RE = re.compile(r"name '(?P<name>\w+)' is not defined")
 _ATTR_RE = re.compile(r"(?:'(?P<type>\w+)' object|module '(?P<module>[\w.]+)'|type object '(?P<cls>\w+)') "
                       r"has no attribute '(?P<attr>\w+)'")
@@ -64,7 +67,11 @@ def _stdlib_member(name: str) -> list[str]:
             continue
         exported = getattr(module, "__all__", None)
         # A module's own members only: `statistics` uses math.sqrt but does not export it.
-        if not name.startswith("_") and hasattr(module, name) and (exported is None or name in exported):
+        if name.startswith("_") or not hasattr(module, name):
+            continue
+        # Without `__all__`, a class or function must be the module's own (`uuid` imports `Enum` but is no home).
+        home = getattr(getattr(module, name), "__module__", None)
+        if name in (exported or ()) or (exported is None and (home is None or home == module.__name__)):
             found.append(mod)
     return found
 
@@ -86,7 +93,11 @@ def missing_names(ctx: FixContext) -> list[Candidate]:
     if name in sys.stdlib_module_names:
         out.append(Candidate(with_import(ctx.code, ctx.tree, f"import {name}"), "template",
                              f"added `import {name}` (the standard-library module was used but never imported)", 0.9))
-    for i, mod in enumerate(_stdlib_member(name)[:2]):
+    # A module the code already imports from is the likelier home (`from urllib.parse import urlsplit` + `unquote`).
+    imported = {n.module for n in ast.walk(ctx.tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(ctx.tree) if isinstance(n, ast.Import) for a in n.names}
+    homes = sorted(_stdlib_member(name), key=lambda mod: mod not in imported)
+    for i, mod in enumerate(homes[:2]):
         out.append(Candidate(with_import(ctx.code, ctx.tree, f"from {mod} import {name}"), "template",
                              f"added `from {mod} import {name}` (`{name}` is defined in {mod})", 0.85 * 0.8 ** i))
     pool = set(scope_names(None, ctx.tree)) | set(dir(builtins))
@@ -106,6 +117,30 @@ def missing_names(ctx: FixContext) -> list[Candidate]:
         if code:
             out.append(Candidate(code, "template", f"renamed `{name}` → `{new}` (undefined name; closest known "
                                  "name)", 0.8 * 0.85 ** i))
+    for var in _unused_loop_targets(ctx.tree, name):
+        code = _rename_all(ctx, name, var)
+        if code:
+            out.append(Candidate(code, "template", f"renamed `{name}` → `{var}`: the loop variable `{var}` was "
+                                 f"never used, and `{name}` stood where it belongs", 0.88))
+    return out
+
+
+def _unused_loop_targets(tree: ast.Module, name: str) -> list[str]:
+    """Loop and comprehension variables never read inside the loop that reads the undefined `name`."""
+    out: list[str] = []
+    loops: list[tuple[list[ast.expr], list[ast.AST]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For):
+            loops.append(([node.target], list(node.body)))
+        elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            body = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            loops.append(([g.target for g in node.generators], body + [c for g in node.generators for c in g.ifs]))
+    for targets, body in loops:
+        reads = {n.id for part in body for n in ast.walk(part) if isinstance(n, ast.Name)}
+        if name not in reads:
+            continue
+        names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+        out += [v for v in names if v not in reads and not v.startswith("_") and v not in out]
     return out
 
 

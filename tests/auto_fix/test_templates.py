@@ -104,6 +104,17 @@ def test_missing_import_of_module_and_member():
     assert member[0].code.splitlines()[2] == "from math import sqrt"
     module = name_fixes.missing_names(_ctx(code, "name_error", "name 'math' is not defined", 5))
     assert module[0].code.splitlines()[2] == "import math"
+    code = "from urllib.parse import urlsplit\n\ndef seg(u):\n    return [unquote(p) for p in urlsplit(u).path.split('/')]\n"
+    member = name_fixes.missing_names(_ctx(code, "name_error", "name 'unquote' is not defined", 4))
+    assert "from urllib.parse import unquote" in member[0].code
+    assert name_fixes._stdlib_member("Enum") == ["enum"]  # uuid imports Enum but is not its home
+
+
+def test_an_undefined_name_in_a_loop_becomes_the_loop_variable_it_never_used():
+    code = "def pad(cells, widths):\n    return [c.ljust(width) for c, w in zip(cells, widths)]\n"
+    cands = name_fixes.missing_names(_ctx(code, "name_error", "name 'width' is not defined", 2))
+    best = max(cands, key=lambda c: c.prior)
+    assert "c.ljust(w)" in best.code
 
 
 def test_close_name_and_attribute_matches():
