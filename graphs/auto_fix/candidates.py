@@ -22,6 +22,9 @@ class Candidate:
     key: str = ""  # normalised AST, filled by dedupe
     destructive: bool = False
     """Removes behaviour (deletes a statement or a term): ranked after behaviour-preserving fixes."""
+    variant: bool = False
+    """A less idiomatic form of another candidate (a defensive copy instead of `if x is None`): when both pass,
+    the idiomatic one is ranked first; the variant only wins when the tests reject the other."""
 
 
 def dedupe(candidates: list[Candidate], original: str, seen: set[str] | None = None) -> list[Candidate]:

@@ -195,7 +195,7 @@ def rank_key(t: Tested, original: str, tests_exist: bool = True) -> tuple:
     b = t.behaviour or Behaviour()
     revived = revives_unused(t.candidate.code, original) if v.validated else False
     return (not v.validated, not v.compiles, -ratio, t.new_findings > 0, v.findings_after,
-            t.candidate.destructive, b.crashes, b.changed, not revived, *order)
+            t.candidate.destructive, t.candidate.variant, b.crashes, b.changed, not revived, *order)
 
 
 def confidence(t: Tested, rank: int, *, tests_exist: bool, size: int) -> float:

@@ -330,8 +330,8 @@ _EMPTY = {ast.List: "[]", ast.Dict: "{}", ast.Set: "set()"}
 
 def mutable_defaults(ctx: FixContext) -> list[Candidate]:
     """`def f(x=[])` → `def f(x=None)` plus either `if x is None: x = []` or a fresh copy `x = list(x or [])` at
-    the top of the body (the copy also stops the function from changing or aliasing the caller's object; not
-    offered when the module's own callers pass their object by name and so expect it changed in place)."""
+    the top of the body (the copy also stops the function from changing or aliasing the caller's object; it is
+    a ranking variant, chosen only when the tests reject the guard)."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
@@ -352,12 +352,10 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                 out.append(Candidate(fresh, "template", f"line {func.lineno}: default `{arg.arg}` → None, created "
                                      "fresh per call (a mutable default is shared between calls)",
                                      0.62 if passed else 0.55))
-                if passed:
-                    continue
                 kind = type(default)
                 copied = insert_lines(code, first.lineno, [f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or "
                                                            f"{_EMPTY[kind]})"])
                 out.append(Candidate(copied, "template", f"line {func.lineno}: default `{arg.arg}` → None and a "
                                      "fresh copy per call (the mutable default was shared between calls and the "
-                                     "caller's object was changed in place)", 0.6))
+                                     "caller's object was changed in place)", 0.6, variant=True))
     return out

@@ -120,13 +120,13 @@ def test_mutable_default_gets_a_fresh_copy_that_spares_the_caller():
     assert _run(fixed, "with_admin") == ["admin"]
 
 
-def test_mutable_default_passed_by_its_own_callers_is_only_guarded_not_copied():
-    code = ("def add(item, bag=[]):\n    bag.append(item)\n    return bag\n\n"
-            "def fill(*items):\n    bag = None\n    for i in items:\n        bag = add(i, bag=bag)\n    return bag\n")
-    codes = [c.code for c in mutable_defaults(_ctx(code))]
-    assert len(codes) == 1 and "if bag is None:" in codes[0]
+def test_the_copying_mutable_default_fix_is_only_a_variant_of_the_none_guard():
+    code = "def add(item, bag=[]):\n    bag.append(item)\n    return bag\n"
+    guard, copy = mutable_defaults(_ctx(code))
+    assert "if bag is None:" in guard.code and not guard.variant
+    assert "list(bag or [])" in copy.code and copy.variant
     mine = ["x"]
-    assert _run(codes[0], "add", "y", mine) == ["x", "y"] and mine == ["x", "y"]
+    assert _run(guard.code, "add", "y", mine) == ["x", "y"] and mine == ["x", "y"]
 
 
 def test_discarded_results_are_assigned_back():

@@ -111,3 +111,24 @@ def test_added_imports_do_not_make_a_fix_look_bigger():
     with_import = "import hmac\n\n\ndef same(a, b):\n    return hmac.compare_digest(a, b)\n"
     one_token = "def same(a, b):\n    return a != b\n"
     assert behaviour_size(before, with_import) == behaviour_size(before, one_token) == 2
+
+
+def test_a_variant_ranks_after_the_idiomatic_fix_when_both_pass():
+    guard = _t("def f(x=None):\n    if x is None:\n        x = []\n    return x\n")
+    copy = _t("def f(x=None):\n    x = list(x or [])\n    return x\n")
+    copy.candidate.variant = True
+    assert sorted([copy, guard], key=lambda t: rank_key(t, ORIG))[0] is guard
+    failing_guard = _t(guard.candidate.code, passed=0)
+    assert sorted([copy, failing_guard], key=lambda t: rank_key(t, ORIG))[0] is copy
+
+
+def test_a_fix_that_uses_an_unused_helper_or_parameter_ranks_first():
+    from graphs.auto_fix.ranking import revives_unused, unused_names
+
+    orig = ("def key(v):\n    return tuple(int(p) for p in v.split('.'))\n\n\n"
+            "def latest(vs, origin=None):\n    return max(vs)\n")
+    helper = _t(orig.replace("max(vs)", "max(vs, key=key)"), "ast_mutation", prior=0.1)
+    flip = _t(orig.replace("max(vs)", "min(vs)"), "template", prior=0.9)
+    assert {"key", "origin"} <= unused_names(orig)[0]
+    assert revives_unused(helper.candidate.code, orig) and not revives_unused(flip.candidate.code, orig)
+    assert sorted([flip, helper], key=lambda t: rank_key(t, orig))[0] is helper
