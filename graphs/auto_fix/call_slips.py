@@ -173,8 +173,30 @@ def numeric_members(ctx: FixContext) -> list[Candidate]:
     return out[:2]
 
 
+def enumerate_starts(ctx: FixContext) -> list[Candidate]:
+    """`enumerate(items)` numbers from 0 where people count from 1 (line numbers, positions, subtitle blocks), and
+    `enumerate(items, 1)` the other way round."""
+    if ctx.tree is None:
+        return []
+    near = set(ctx.suspicious[:8]) | ({ctx.line} if ctx.line else set())
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id == "enumerate" and len(n.args) >= 1 and n.lineno in near):
+        start = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "start"), None)
+        items = ast.unparse(call.args[0])
+        if start is None:
+            text, why = f"enumerate({items}, start=1)", "numbering starts at 1"
+        elif isinstance(start, ast.Constant) and start.value == 1:
+            text, why = f"enumerate({items})", "positions count from 0"
+        else:
+            continue
+        out += node_candidate(ctx, call, text, f"`{ast.unparse(call)}` → `{text}` ({why})", 0.78)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members, named_argument_order]
+    **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members, named_argument_order,
+             enumerate_starts]
        for cls in ("wrong_output", "assertion_error", "unknown")},
     "hang": [numeric_members],
 }

@@ -167,8 +167,16 @@ def lookahead_guards(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     for sub in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Subscript) and n.lineno == ctx.line
                 and isinstance(n.slice, ast.BinOp) and isinstance(n.slice.op, ast.Add)):
-        owner = next((i for i in ast.walk(ctx.tree) if isinstance(i, ast.If) and i.lineno < ctx.line
-                      <= (i.end_lineno or i.lineno) and sub in list(ast.walk(i))), None)
+        owners = [i for i in ast.walk(ctx.tree) if isinstance(i, ast.If | ast.While)
+                  and i.lineno <= ctx.line <= (i.end_lineno or i.lineno) and sub in list(ast.walk(i))]
+        owner = max(owners, key=lambda i: i.lineno, default=None)  # the innermost
+        if isinstance(owner, ast.While) and sub not in list(ast.walk(owner.test)):
+            owner = None
+        if owner is not None and sub in list(ast.walk(owner.test)):
+            # `if cue.end > ordered[i + 1].start:` reads the next item in the test itself: check it exists first.
+            test = f"{ast.unparse(sub.slice)} < len({ast.unparse(sub.value)}) and {ast.unparse(owner.test)}"
+            out += node_candidate(ctx, owner.test, test, f"the test also needs `{ast.unparse(sub)}` to exist", 0.88)
+            continue
         if owner is not None:
             test = f"{ast.unparse(owner.test)} and {ast.unparse(sub.slice)} < len({ast.unparse(sub.value)})"
             out += node_candidate(ctx, owner.test, test, f"the branch also needs `{ast.unparse(sub)}` to exist", 0.88)
@@ -228,7 +236,8 @@ def padded_fields(ctx: FixContext) -> list[Candidate]:
 
 def _optional_fields(ctx: FixContext, stmt: ast.stmt | None, subs: list[ast.Subscript]) -> list[Candidate]:
     """`int(old[1])` of `"7".split(",")`: a field written only when it differs from its default. Every read of
-    a later field in the statement gets `... if len(old) > 1 else <default>`, for the usual defaults 0 and 1."""
+    a later field in the statement gets `... if len(old) > 1 else <default>`, for the usual defaults (0 and 1 of
+    a number, else "", None and 0)."""
     late = [s for s in subs if s.slice.value >= 1]
     if stmt is None or not late:
         return []
@@ -240,15 +249,17 @@ def _optional_fields(ctx: FixContext, stmt: ast.stmt | None, subs: list[ast.Subs
         if isinstance(parent, ast.Call) and len(parent.args) == 1 and parent.args[0] is sub and not parent.keywords:
             site = parent  # `int(old[1])` is what has the default
         sites.append((site, sub))
+    numeric = all(isinstance(site, ast.Call) and isinstance(site.func, ast.Name)
+                  and site.func.id in ("int", "float", "Decimal") for site, _ in sites)
     out: list[Candidate] = []
-    for default in ("0", "1"):
+    for rank, default in enumerate(("0", "1") if numeric else ('""', "None", "0")):
         edits = [node_edit(ctx.lines, site, f"{ast.unparse(site)} if len({sub.value.id}) > {sub.slice.value} "
                                             f"else {default}") for site, sub in sites]
         code = apply_edits(ctx.code, edits)
         if code:
             fields = ", ".join(dict.fromkeys(f"`{ast.unparse(sub)}`" for _, sub in sites))
             out.append(Candidate(code, "template", f"line {stmt.lineno}: {fields} may be left out; it reads as "
-                                 f"{default} then", 0.83 if default == "0" else 0.82))
+                                 f"{default} then", 0.83 - 0.01 * rank))
     return out
 
 

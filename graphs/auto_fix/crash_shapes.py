@@ -1,7 +1,8 @@
 """Crashes whose message names the repair: JSON that cannot encode a set or a date (`default=`), a method
 called on the wrong type (`items.join(", ")`, Python 2 dict methods), a relative import outside a package, a
 method defined without `self`, a module attribute that lives on the module's class (`datetime.fromisoformat`),
-`next()` on an empty iterator inside a generator, and decimal commas fed to `float()`."""
+`next()` on an empty iterator inside a generator, decimal commas fed to `float()`, and dicts walked for their
+values or pairs but giving keys."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
-from graphs.auto_fix.edits import apply_edits, call_with, indent_of, node_edit, statement_at, stdlib_module
+from graphs.auto_fix.edits import (
+    apply_edits,
+    call_with,
+    enclosing_function,
+    indent_of,
+    node_edit,
+    statement_at,
+    stdlib_module,
+)
 from graphs.auto_fix.propose_types import Proposer
 
 _NOT_JSON = re.compile(r"Object of type (\w+) is not JSON serializable")
@@ -270,13 +279,46 @@ def dropped_constructions(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_KEY_ITEMS = re.compile(r"'(?:str|int|tuple)' object has no attribute|string indices must be integers|"
+                        r"'(?:str|int)' object is not subscriptable")
+_PAIRS = re.compile(r"too many values to unpack \(expected 2|not enough values to unpack \(expected 2, got 1\)")
+_ITERATING = frozenset({"max", "min", "sorted", "sum", "any", "all", "filter", "map", "list", "enumerate"})
+
+
+def dict_iterations(ctx: FixContext) -> list[Candidate]:
+    """Iterating a dict gives its keys: `max(self.players, key=lambda p: p.score)` meets a name, `r["x"]` on a
+    key string, `for name, qty in stock:` unpacks a key. The loop walks `.values()` (or `.items()` for pairs)."""
+    if ctx.tree is None or ctx.line is None:
+        return []
+    method = "items" if _PAIRS.search(ctx.message) else "values" if _KEY_ITEMS.search(ctx.message) else None
+    func = enclosing_function(ctx.tree, ctx.line)
+    if method is None or func is None:
+        return []
+    sites: list[ast.expr] = []
+    for node in ast.walk(func):
+        if isinstance(node, ast.For | ast.comprehension):
+            sites.append(node.iter)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ITERATING \
+                and node.args:
+            sites.append(node.args[0])
+    out: list[Candidate] = []
+    for site in dict.fromkeys(s for s in sites if isinstance(s, ast.Name | ast.Attribute)
+                              and s.lineno <= ctx.line):
+        text = f"{ast.unparse(site)}.{method}()"
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, site, text)])
+        if code:
+            out.append(Candidate(code, "template", f"line {site.lineno}: `{ast.unparse(site)}` is walked through "
+                                 f"`.{method}()` (iterating a dict gives only its keys)", 0.8))
+    return out[:3]
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    "type_error": [json_defaults, missing_self, dropped_constructions],
-    "attribute_error": [wrong_receivers, class_attributes],
+    "type_error": [json_defaults, missing_self, dropped_constructions, dict_iterations],
+    "attribute_error": [wrong_receivers, class_attributes, dict_iterations],
     "none_attribute": [dropped_constructions],
     "import_error": [absolute_imports, builtin_type_members],
     "other_exception": [exhausted_next, json_defaults, missing_self],
-    "value_error": [decimal_commas, padded_unpacking],
+    "value_error": [decimal_commas, padded_unpacking, dict_iterations],
     "zero_division": [capped_ratios],
     "wrong_output": [dropped_constructions],
     "assertion_error": [dropped_constructions],

@@ -1,7 +1,8 @@
 """Hangs of loops that walk a chain or narrow a range: the walk steps from its starting point again
 (`current = parents.get(role)` instead of `.get(current)`), the next cursor is computed but never becomes the
 cursor (`next_cursor = page[...]` while the loop keeps calling with `cursor`), and a bisection that sets
-`lo = mid` under `while lo < hi` (it stops narrowing once `hi == lo + 1`).
+`lo = mid` under `while lo < hi` (it stops narrowing once `hi == lo + 1`), and a loop that waits for one
+substring to vanish while it replaces another.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -129,5 +130,29 @@ def unmarked_visits(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def mismatched_replacements(ctx: FixContext) -> list[Candidate]:
+    """`while "\\n\\n" in text: text = text.replace("\\n\\n\\n", "\\n\\n")`: the loop waits for one substring
+    to vanish while it only ever removes another, so it spins once the other is gone. The condition tests what
+    the body replaces."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While)):
+        test = loop.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
+                and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str)):
+            continue
+        subject = ast.unparse(test.comparators[0])
+        for call in (n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Attribute) and n.func.attr == "replace"
+                     and ast.unparse(n.func.value) == subject and len(n.args) >= 2
+                     and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)):
+            removed = call.args[0].value
+            if removed != test.left.value:
+                out += node_candidate(ctx, test, f"{removed!r} in {subject}", f"the loop waited for "
+                                      f"{test.left.value!r} to vanish but only ever replaces {removed!r}", 0.88)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {"hang": [restarted_walks, unused_cursors, stalled_bisections,
-                                                 unmarked_visits]}
+                                                 unmarked_visits, mismatched_replacements]}

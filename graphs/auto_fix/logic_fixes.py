@@ -24,7 +24,7 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
         return []
     near, out = _near(ctx), []
     for node in ast.walk(ctx.tree):
-        if getattr(node, "lineno", 0) not in near:
+        if getattr(node, "lineno", getattr(getattr(node, "iter", None), "lineno", 0)) not in near:
             continue
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(
                 node.operand, ast.Name | ast.Attribute | ast.Subscript | ast.Call):
@@ -40,6 +40,11 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
             x = ast.unparse(node.test)
             out += node_candidate(ctx, node.test, f"{x} is not None", f"`if {x}` is false for 0 and \"\"; `{x} is not None`",
                                   0.75)
+        elif isinstance(node, ast.comprehension):
+            for cond in (c for c in node.ifs if isinstance(c, ast.Name | ast.Attribute | ast.Subscript)):
+                x = ast.unparse(cond)  # `[r for r in rows if r]` drops the zeros along with the Nones
+                out += node_candidate(ctx, cond, f"{x} is not None", f"`if {x}` in the filter also dropped 0 and "
+                                      f"\"\"; `{x} is not None`", 0.78)
     return out
 
 
@@ -68,8 +73,9 @@ def loop_handlers(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.For | ast.While)):
         for handler in (h for t in loop.body if isinstance(t, ast.Try) for h in t.handlers):
-            if len(handler.body) == 1 and isinstance(handler.body[0], ast.Break | ast.Return):
-                out += node_candidate(ctx, handler.body[0], "continue", "a bad item ended the whole loop; it is skipped now",
+            last = handler.body[-1]  # `rejected += 1; break`: counted, then the whole loop ended
+            if isinstance(last, ast.Break) or (len(handler.body) == 1 and isinstance(last, ast.Return)):
+                out += node_candidate(ctx, last, "continue", "a bad item ended the whole loop; it is skipped now",
                                       0.86)
     return out
 
@@ -104,7 +110,7 @@ def precedence_groups(ctx: FixContext) -> list[Candidate]:
 
 def string_method_slips(ctx: FixContext) -> list[Candidate]:
     """`s.replace(a, b, 1)` replaces only the first occurrence; `s.lstrip("MUS-")` strips any of those
-    characters, not the prefix (`removeprefix`)."""
+    characters, not the prefix (`removeprefix`); `s.split(" ")` is not a split on whitespace."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
@@ -129,6 +135,11 @@ def string_method_slips(ctx: FixContext) -> list[Candidate]:
             text = f"{owner}.{new}({ast.unparse(call.args[0])})"
             out += node_candidate(ctx, call, text, f"`{name}` strips any of those characters; `{new}` removes exactly that "
                                           f"text", 0.9)
+        if name == "split" and len(call.args) == 1 and isinstance(call.args[0], ast.Constant) \
+                and call.args[0].value == " " and not call.keywords:
+            out += node_candidate(ctx, call, f"{owner}.split()", "`split(\" \")` leaves empty words for double "
+                                  "spaces and keeps tabs and newlines inside words; `split()` splits on any whitespace",
+                                  0.8)
     return out
 
 
@@ -166,6 +177,22 @@ def true_divisions(ctx: FixContext) -> list[Candidate]:
             lines[stmt.lineno - 1] = lines[stmt.lineno - 1].replace("//", "/")
             out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: every `//` made `/`: the "
                                  f"floor divisions dropped the fractions", 0.84))
+    return out
+
+
+def rounded_floor_divisions(ctx: FixContext) -> list[Candidate]:
+    """`round(total // n, 1)` or `float(total // n)`: asking for decimals of a floor division is a contradiction;
+    the `//` was meant as `/` (anywhere in the module: with one failing test every line ties on suspicion)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.args and isinstance(n.args[0], ast.BinOp) and isinstance(n.args[0].op, ast.FloorDiv)
+                 and ((n.func.id == "round" and len(n.args) == 2) or n.func.id == "float")):
+        division = call.args[0]
+        text = f"{ast.unparse(division.left)} / {ast.unparse(division.right)}"
+        out += node_candidate(ctx, division, text, f"`{ast.unparse(call)}` asks for the decimals a floor division "
+                              "drops: `/`", 0.88)
     return out
 
 
@@ -320,5 +347,5 @@ def case_folded_memberships(ctx: FixContext) -> list[Candidate]:
 
 _WRONG = [falsy_values, ceil_divisions, unused_loop_variables, stale_self_assignments, conditional_tails,
           one_based_offsets, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
-          true_divisions, data_keys, case_folded_memberships]
+          true_divisions, data_keys, case_folded_memberships, rounded_floor_divisions]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

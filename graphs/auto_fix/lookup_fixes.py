@@ -82,8 +82,13 @@ def _key_defaults(ctx: FixContext, func: ast.AST | None, sub: ast.Subscript) -> 
     if built is not None and built.value in gets:
         fallbacks.insert(0, gets[gets.index(built.value)].args[1])  # `table = X.get(k, fallback)` then `table[key]`
     fallbacks = list(dict.fromkeys(fallbacks))
+    # A literal fallback (`.get("devDependencies", {})`) is a default value to copy, not a mapping to look in.
+    literals = [fb for fb in fallbacks if isinstance(fb, ast.Dict | ast.List | ast.Tuple | ast.Set)
+                and not any(isinstance(n, ast.Name | ast.Call) for n in ast.walk(fb))]
+    out += [(_src(ctx, fb), f"defaults to `{_src(ctx, fb)}` like the lookup beside it", 0.88, "")
+            for fb in literals[:1]]
     out += [(f"{_src(ctx, fb)}[{key}]", f"falls back to `{_src(ctx, fb)}` like the lookup above", 0.88,
-             _src(ctx, fb)) for fb in fallbacks[:2]]
+             _src(ctx, fb)) for fb in [f for f in fallbacks if f not in literals][:2]]
     out += _table_keys(ctx, func, sub)
     const_key = sub.slice.value if isinstance(sub.slice, ast.Constant) else ...
     for assign in (a for a in ctx.tree.body if isinstance(a, ast.Assign) and isinstance(a.value, ast.Dict)):

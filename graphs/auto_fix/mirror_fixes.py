@@ -123,8 +123,64 @@ def regrouped_arithmetic(ctx: FixContext) -> list[Candidate]:
     return out[:3]
 
 
+_STRICTNESS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
+
+
+def mirrored_bounds(ctx: FixContext) -> list[Candidate]:
+    """`a_start <= b_end and b_start <= a_end`: the two sides of an interval test share their strictness, so a
+    boundary fix changes both (`<` for half-open intervals), not only the one the test happened to hit."""
+    if ctx.tree is None:
+        return []
+    near = set(ctx.suspicious[:6]) | ({ctx.line} if ctx.line else set())
+    out: list[Candidate] = []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BoolOp) and n.lineno in near):
+        compares = [v for v in node.values if isinstance(v, ast.Compare) and len(v.ops) == 1]
+        kinds = {type(c.ops[0]) for c in compares}
+        if len(compares) != len(node.values) or len(compares) < 2 or len(kinds) != 1 or not kinds <= set(_STRICTNESS):
+            continue
+        new = copy.deepcopy(node)
+        for value in new.values:
+            value.ops = [_STRICTNESS[type(value.ops[0])]()]
+        text = ast.unparse(new)
+        out += node_candidate(ctx, node, text, f"both bounds of `{ast.unparse(node)}` change together: `{text}`",
+                              0.7)
+    return out
+
+
+def _attribute_names(tree: ast.Module) -> set[str]:
+    names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    for cls in (c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)):
+        names |= {s.target.id for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
+    return names
+
+
+def duplicated_pairs(ctx: FixContext) -> list[Candidate]:
+    """`start, end = cue.start_ms + off, cue.start_ms + off`: the second value copies the first, where it should
+    read the field named like its own target (`cue.end_ms`)."""
+    if ctx.tree is None:
+        return []
+    fields = _attribute_names(ctx.tree)
+    out: list[Candidate] = []
+    for stmt in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                 and isinstance(n.targets[0], ast.Tuple) and isinstance(n.value, ast.Tuple)
+                 and len(n.targets[0].elts) == len(n.value.elts)):
+        texts = [ast.unparse(v) for v in stmt.value.elts]
+        for i, (target, value) in enumerate(zip(stmt.targets[0].elts, stmt.value.elts, strict=True)):
+            if not isinstance(target, ast.Name) or texts.count(texts[i]) < 2:
+                continue
+            for attr in (a for a in ast.walk(value) if isinstance(a, ast.Attribute)):
+                for field in sorted(f for f in fields if f != attr.attr and target.id.lower() in f.lower()):
+                    new = copy.deepcopy(value)
+                    for node in ast.walk(new):
+                        if isinstance(node, ast.Attribute) and node.attr == attr.attr:
+                            node.attr = field
+                    out += node_candidate(ctx, value, ast.unparse(new), f"`{target.id}` copied the value of its "
+                                          f"sibling; it reads `.{field}`", 0.86)
+    return out[:3]
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [regrouped_arithmetic, unapplied_conversions, sibling_normalisations]
+    **{cls: [regrouped_arithmetic, unapplied_conversions, sibling_normalisations, mirrored_bounds, duplicated_pairs]
        for cls in ("wrong_output", "assertion_error")},
     "type_error": [sibling_normalisations],
     "attribute_error": [sibling_normalisations],

@@ -139,7 +139,8 @@ def outer_loop_resets(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_HALF_UP = re.compile(r"(?i)half[- _]?up|rounds? (?:halves|\.5|0\.5) up|away from zero")
+_HALF_UP = re.compile(r"(?i)half[- _]?up|round(?:s|ed|ing)? (?:halves|half|\.5|0\.5) up|halves? (?:are |get )?"
+                      r"rounded up|away from zero")
 
 
 def decimal_rounding(ctx: FixContext) -> list[Candidate]:
@@ -152,14 +153,16 @@ def decimal_rounding(ctx: FixContext) -> list[Candidate]:
                 and n.module == "decimal" for a in n.names}
     loaded = {n.id for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     modes = [m for m in ("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN") if m in imported and m not in loaded]
-    if not modes and _HALF_UP.search(ctx.hints + ctx.code):
+    stated = bool(modes) or bool(_HALF_UP.search(ctx.hints + ctx.code))
+    if not modes:
         modes = ["ROUND_HALF_UP"]
     out: list[Candidate] = []
+    # Unstated, only a bare `quantize` is worth a guess (it is where money is rounded), at a lower prior.
     for mode in modes[:1]:
         needs = [name for name in ("Decimal", mode) if name not in imported]
-        for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                     and n.func.id == "round" and len(n.args) == 2 and isinstance(n.args[1], ast.Constant)
-                     and isinstance(n.args[1].value, int)):
+        for call in (n for n in ast.walk(ctx.tree) if stated and isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Name) and n.func.id == "round" and len(n.args) == 2
+                     and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, int)):
             places = "0." + "0" * (call.args[1].value - 1) + "1" if call.args[1].value > 0 else "1"
             exact = f"Decimal(str({ast.unparse(call.args[0])})).quantize(Decimal({places!r}), rounding={mode})"
             for text, how, prior in ((exact, "as a Decimal", 0.88), (f"float({exact})", "back to a float", 0.86)):
@@ -176,7 +179,7 @@ def decimal_rounding(ctx: FixContext) -> list[Candidate]:
                 code = with_import(code, ctx.tree, f"from decimal import {mode}")
             if code:
                 out.append(Candidate(code, "template", f"line {call.lineno}: `quantize` without `rounding=` rounds "
-                                     f"half to even; the amounts need `{mode}`", 0.86))
+                                     f"half to even; the amounts need `{mode}`", 0.86 if stated else 0.7))
     return out
 
 

@@ -1,5 +1,6 @@
 """Missing entries of constant tables: the tests expect a word the code never mentions, and a list, tuple or set
 of words shaped like it (units, levels, statuses, codes) holds its siblings. The word is added to that table.
+And tables read directly where a helper that handles their missing keys exists.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -81,8 +82,38 @@ def table_entries(ctx: FixContext) -> list[Candidate]:
     return out[:MAX_CANDIDATES]
 
 
+def _lookup_helpers(tree: ast.Module) -> dict[str, str]:
+    """Table name → a module function that returns `TABLE[param]` (after its own special cases)."""
+    helpers: dict[str, str] = {}
+    for func in (n for n in tree.body if isinstance(n, ast.FunctionDef) and len(n.args.args) == 1):
+        param = func.args.args[0].arg
+        for ret in (n for n in ast.walk(func) if isinstance(n, ast.Return) and isinstance(n.value, ast.Subscript)):
+            sub = ret.value
+            if isinstance(sub.value, ast.Name) and isinstance(sub.slice, ast.Name) and sub.slice.id == param:
+                helpers.setdefault(sub.value.id, func.name)
+    return helpers
+
+
+def bypassed_lookups(ctx: FixContext) -> list[Candidate]:
+    """`RATES[source]` raises KeyError for the one key a helper (`rate(currency)`) handles before it reads the
+    same table: the crashing line reads the table directly instead of calling the helper."""
+    if ctx.tree is None or ctx.line is None:
+        return []
+    helpers = _lookup_helpers(ctx.tree)
+    out: list[Candidate] = []
+    for sub in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Subscript) and n.lineno == ctx.line
+                and isinstance(n.value, ast.Name) and n.value.id in helpers and isinstance(n.ctx, ast.Load)):
+        helper = helpers[sub.value.id]
+        inside = next((f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef) and f.name == helper
+                       and f.lineno <= sub.lineno <= (f.end_lineno or f.lineno)), None)
+        if inside is None:
+            out += node_candidate(ctx, sub, f"{helper}({ast.unparse(sub.slice)})", f"`{ast.unparse(sub)}` read the "
+                                  f"table directly; `{helper}()` handles the keys the table lacks", 0.9)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     "wrong_output": [table_entries],
     "value_error": [table_entries],
-    "key_error": [table_entries],
+    "key_error": [table_entries, bypassed_lookups],
 }

@@ -83,6 +83,8 @@ def guard_parse(ctx: FixContext) -> list[Candidate]:
 _UNPACK = re.compile(r"too many values to unpack \(expected (\d+)\)")
 _INT_LITERAL = re.compile(r"invalid literal for int\(\) with base 10: '(.*)'")
 _FLOAT_LITERAL = re.compile(r"could not convert string to float: '(.*)'")
+_FRACTION_LITERAL = re.compile(r"Invalid literal for Fraction: '(.*)'")
+_MIXED_NUMBER = re.compile(r"[+]?\d+\s+\d+/\d+")
 _TOO_FEW = re.compile(r"not enough values to unpack \(expected 2, got 1\)")
 _CURRENCY = "$€£¥"
 _STRPTIME = re.compile(r"time data '(.*)' does not match format '(.*)'")
@@ -213,6 +215,14 @@ def value_parsing(ctx: FixContext) -> list[Candidate]:
                     edits.append((n, f"int({arg}, 0)", f"{lit!r} has a base prefix", 0.8))
     if m := _FLOAT_LITERAL.search(ctx.message):
         edits += _float_texts(on_line, m[1].strip())
+    if (m := _FLOAT_LITERAL.search(ctx.message) or _FRACTION_LITERAL.search(ctx.message)) and \
+            _MIXED_NUMBER.fullmatch(m[1].strip()):
+        for n in on_line:  # "1 1/2": a whole number and a fraction, added up
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("float", "Fraction") \
+                    and len(n.args) == 1:
+                total = f"sum(Fraction(p) for p in {ast.unparse(n.args[0])}.split())"
+                edits.append((n, total if n.func.id == "Fraction" else f"float({total})",
+                              f"{m[1].strip()!r} is a mixed number", 0.84))
     if _TOO_FEW.search(ctx.message):
         edits += _partitions(ctx, on_line)
     if m := _STRPTIME.search(ctx.message):
@@ -228,7 +238,7 @@ def value_parsing(ctx: FixContext) -> list[Candidate]:
     out = []
     for node, text, why, prior in edits:
         code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
-        if code and text.startswith("Fraction(") and "Fraction" not in ctx.code:
+        if code and "Fraction(" in text and "Fraction" not in ctx.code:
             code = with_import(code, ctx.tree, "from fractions import Fraction")
         if code:
             out.append(Candidate(code, "template", f"line {node.lineno}: `{ast.unparse(node)}` → `{text}` ({why})",

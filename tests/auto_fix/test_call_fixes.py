@@ -121,6 +121,10 @@ def test_missing_key_defaults_to_the_fallback_mapping_or_a_mapping_value():
              "LIMITS.\"\"\"\n    return (req['cpu'], req['mem'])\n")
     cands = lookup_fixes.fallback_gets(_ctx(table, "key_error", "'cpu'", 5))
     assert _working(cands, "quota", ({},), (2, 512))
+    sibling = ("def needs(m, dev=False):\n    out = dict(m['deps'])\n    if dev:\n"
+               "        out.update(m.get('dev', {}))\n    return out\n")
+    cands = lookup_fixes.fallback_gets(_ctx(sibling, "key_error", "'deps'", 2))
+    assert "m.get('deps', {})" in cands[0].code and _working(cands, "needs", ({"dev": {"x": 1}}, True), {"x": 1})
 
 
 def test_cyclic_and_one_based_indexes_wrap_around():

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import ast
 
-from graphs.auto_fix.call_slips import backspace_literals, twice_iterated_params, uncalled_methods
+from graphs.auto_fix.call_slips import (
+    backspace_literals,
+    enumerate_starts,
+    twice_iterated_params,
+    uncalled_methods,
+)
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.state_resets import decimal_rounding
 from tests.auto_fix.snippets import working_codes
@@ -71,3 +76,11 @@ def test_arguments_named_like_each_others_parameters_are_put_back():
     code = "def move(src, dst):\n    return dst - src\n\n\ndef run(src, dst):\n    return move(dst, src)\n"
     assert working_codes(named_argument_order(_ctx(code)), "run", (1, 5), 4)
     assert named_argument_order(_ctx("def f(a, b):\n    return a - b\n\n\ndef g(x, y):\n    return f(y, x)\n")) == []
+
+
+def test_enumerate_numbers_from_one_or_back_from_zero():
+    code = "def numbered(lines):\n    return [f'{n}: {t}' for n, t in enumerate(lines)]\n"
+    assert working_codes(enumerate_starts(_ctx(code, suspicious=[2])), "numbered", (["a"],), ["1: a"])
+    back = code.replace("enumerate(lines)", "enumerate(lines, 1)")
+    assert working_codes(enumerate_starts(_ctx(back, suspicious=[2])), "numbered", (["a"],), ["0: a"])
+    assert enumerate_starts(_ctx(code.replace("enumerate(lines)", "enumerate(lines, 5)"), suspicious=[2])) == []

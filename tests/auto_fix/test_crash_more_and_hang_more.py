@@ -65,6 +65,10 @@ def test_record_fields_lookahead_clamps_padding_and_next_defaults():
             "            x = x[:-1] + ls[i + 1]\n            i += 1\n        out.append(x)\n        i += 1\n    return out\n")
     cands = lookahead_guards(_ctx(code, "index_error", "list index out of range", 6))
     assert run_snippet(cands[0].code, "join", ["a-"]) == ["a-"]
+    code = ("def trim(xs):\n    out = []\n    for i in range(len(xs)):\n        x = xs[i]\n"
+            "        if x > xs[i + 1]:\n            x = xs[i + 1]\n        out.append(x)\n    return out\n")
+    cands = lookahead_guards(_ctx(code, "index_error", "list index out of range", 5))
+    assert run_snippet(cands[0].code, "trim", [3, 1]) == [1, 1]
     code = "def pages(n, per):\n    per = min(per, 100)\n    return n // per\n"
     assert working_codes(clamped_divisors(_ctx(code, "zero_division", "division by zero", 3)), "pages", (5, 0), 5)
     code = "def ver(t):\n    p = [int(x) for x in t.split('.')]\n    return p[0], p[1], p[2]\n"
@@ -75,6 +79,9 @@ def test_record_fields_lookahead_clamps_padding_and_next_defaults():
     codes = working_codes(padded_fields(_ctx(code, "index_error", "list index out of range", 4)), "span",
                           ("7 3,2",), {"old": 1, "new": 2})
     assert codes and run_snippet(codes[0], "span", "7,4 3") == {"old": 4, "new": 1}
+    code = "def entry(line):\n    parts = line.split(';')\n    memo = parts[2]\n    return parts[0], memo\n"
+    assert working_codes(padded_fields(_ctx(code, "index_error", "list index out of range", 3)), "entry",
+                         ("a;b",), ("a", ""))
     code = "def common(a, b):\n    i = 0\n    while a[i] == b[i]:\n        i += 1\n    return i\n"
     codes = working_codes(bounded_while_tests(_ctx(code, "index_error", "string index out of range", 3)), "common",
                           ("ab", "abc"), 2)

@@ -211,3 +211,14 @@ def test_the_missing_branch_reads_the_field_the_callers_send():
     cands = branch_defaults(_ctx(code, "unbound_local", msg, line=7, hints=hints))
     assert any("d = plan.get('custom_deductible')" in c.code for c in cands)
     assert working_codes(cands, "deductible", ({"kind": "x", "custom_deductible": 10},), 10)
+
+
+def test_mixed_numbers_are_parsed_as_whole_plus_fraction():
+    from fractions import Fraction
+
+    code = "from fractions import Fraction\n\n\ndef qty(text):\n    return Fraction(text.strip())\n"
+    cands = value_parsing(_ctx(code, "value_error", "Invalid literal for Fraction: '1 1/2'", line=5))
+    assert working_codes(cands, "qty", ("1 1/2",), Fraction(3, 2))
+    code = "def qty(text):\n    return float(text)\n"
+    cands = value_parsing(_ctx(code, "value_error", "could not convert string to float: '2 3/4'", line=2))
+    assert working_codes(cands, "qty", ("2 3/4",), 2.75)

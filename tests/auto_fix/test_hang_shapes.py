@@ -5,7 +5,12 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.hang_shapes import restarted_walks, stalled_bisections, unused_cursors
+from graphs.auto_fix.hang_shapes import (
+    mismatched_replacements,
+    restarted_walks,
+    stalled_bisections,
+    unused_cursors,
+)
 from tests.auto_fix.snippets import working_codes
 
 
@@ -84,3 +89,9 @@ def test_a_rate_constant_held_the_wrong_way_round_is_inverted():
     code = "MPH_PER_KMH = 1.609344\n\n\ndef mph(kmh):\n    return round(kmh * MPH_PER_KMH)\n"
     assert working_codes(reciprocal_constants(FixContext(code=code, tree=ast.parse(code), error_class="wrong_output")),
                          "mph", (100,), 62)
+
+
+def test_a_replace_loop_waits_for_the_substring_it_replaces():
+    code = "def squeeze(s):\n    while '  ' in s:\n        s = s.replace('   ', '  ')\n    return s\n"
+    assert working_codes(mismatched_replacements(_ctx(code)), "squeeze", ("a     b",), "a  b")
+    assert mismatched_replacements(_ctx(code.replace("'   ', '  '", "'  ', ' '"))) == []

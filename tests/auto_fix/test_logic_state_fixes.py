@@ -16,6 +16,7 @@ from graphs.auto_fix.logic_fixes import (
     merge_orders,
     one_based_offsets,
     precedence_groups,
+    rounded_floor_divisions,
     stale_self_assignments,
     string_method_slips,
     true_divisions,
@@ -44,6 +45,8 @@ def test_zero_is_not_missing():
     assert working_codes(falsy_values(_ctx(code)), "fee", ({"fee": 0},), 0)
     code = "def label(x):\n    if not x:\n        return 'none'\n    return str(x)\n"
     assert working_codes(falsy_values(_ctx(code)), "label", (0,), "0")
+    code = "def clean(xs):\n    return [x for x in xs if x]\n"
+    assert working_codes(falsy_values(_ctx(code)), "clean", ([0, None, 2.5],), [0, 2.5])
 
 
 def test_find_misses_loop_handlers_and_precedence():
@@ -57,6 +60,14 @@ def test_find_misses_loop_handlers_and_precedence():
     code = "def ok(a, b, c, d):\n    return a and b or c and d\n"
     codes = working_codes(precedence_groups(_ctx(code)), "ok", (False, False, True, True), False)
     assert any("a and (b or c) and d" in c for c in codes)
+
+
+def test_split_on_a_space_becomes_a_split_on_whitespace_and_a_counted_break_a_continue():
+    code = "def words(s):\n    return [w for w in s.split(' ')]\n"
+    assert working_codes(string_method_slips(_ctx(code)), "words", ("a  b\nc",), ["a", "b", "c"])
+    code = ("def ints(xs):\n    out, bad = [], 0\n    for x in xs:\n        try:\n            out.append(int(x))\n"
+            "        except ValueError:\n            bad += 1\n            break\n    return out, bad\n")
+    assert working_codes(loop_handlers(_ctx(code)), "ints", (["1", "x", "3"],), ([1, 3], 1))
 
 
 def test_string_methods_merges_divisions_and_data_keys():
@@ -150,3 +161,9 @@ def test_membership_in_a_lower_case_word_table_is_case_folded():
             "    return [w.lower() for w in words]\n")
     assert working_codes(case_folded_memberships(_ctx(code)), "terms", ("The Art of Travel",), ["art", "travel"])
     assert case_folded_memberships(_ctx(code.replace("'the', 'a', 'of'", "1, 2"))) == []
+
+
+def test_decimals_asked_of_a_floor_division_make_it_a_true_division():
+    code = "def mean(xs):\n    return round(sum(xs) // len(xs), 1)\n\n\ndef show(xs):\n    return f'{mean(xs)}'\n"
+    assert working_codes(rounded_floor_divisions(_ctx(code)), "mean", ([1, 2],), 1.5)
+    assert rounded_floor_divisions(_ctx("def pages(n):\n    return round(n // 3)\n")) == []

@@ -11,6 +11,7 @@ from graphs.auto_fix.crash_shapes import (
     capped_ratios,
     class_attributes,
     decimal_commas,
+    dict_iterations,
     dropped_constructions,
     exhausted_next,
     json_defaults,
@@ -116,3 +117,19 @@ def test_unpacking_pads_caps_builtin_members_and_dropped_results():
             "    d, m, y = s.split('.')\n    date(int(y), int(m), int(d))\n")
     cands = dropped_constructions(_ctx(code, "none_attribute", "AttributeError", "'NoneType' object has no attribute 'x'"))
     assert run_snippet(cands[0].code, "parse", "01.02.2024").month == 2
+
+
+def test_a_dict_walked_for_its_values_or_pairs_is_walked_through_values_or_items():
+    code = ("class P:\n    def __init__(self, s):\n        self.score = s\n\n\n"
+            "def best(players):\n    return max(players, key=lambda p: p.score).score\n")
+    cands = dict_iterations(_ctx(code, "attribute_error", "AttributeError", "'str' object has no attribute 'score'", 7))
+    assert working_codes(cands, "best", ({"a": _P(3), "b": _P(5)},), 5)
+    code = "def total(stock):\n    n = 0\n    for name, qty in stock:\n        n += qty\n    return n\n"
+    cands = dict_iterations(_ctx(code, "value_error", "ValueError", "too many values to unpack (expected 2)", 3))
+    assert working_codes(cands, "total", ({"ab": 2, "cd": 3},), 5)
+    assert dict_iterations(_ctx(code, "value_error", "ValueError", "invalid literal for int()", 3)) == []
+
+
+class _P:
+    def __init__(self, score):
+        self.score = score

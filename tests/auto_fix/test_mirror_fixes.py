@@ -7,7 +7,13 @@ import ast
 from datetime import date
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.mirror_fixes import regrouped_arithmetic, sibling_normalisations, unapplied_conversions
+from graphs.auto_fix.mirror_fixes import (
+    duplicated_pairs,
+    mirrored_bounds,
+    regrouped_arithmetic,
+    sibling_normalisations,
+    unapplied_conversions,
+)
 from tests.auto_fix.snippets import working_codes
 
 
@@ -39,3 +45,21 @@ def test_arithmetic_is_regrouped_as_meant():
     far = regrouped_arithmetic(_ctx(code, suspicious=[1]))  # all-constant: tried off the suspicious lines too
     assert working_codes(far, "to_c", (212,), 100.0) and far[0].prior < 0.65
     assert regrouped_arithmetic(_ctx("def g(a, b, c):\n    return a - b * c\n", suspicious=[1])) == []
+
+
+def test_both_bounds_of_an_interval_test_change_strictness_together():
+    code = "def overlaps(a0, a1, b0, b1):\n    return a0 <= b1 and b0 <= a1\n"
+    (cand,) = mirrored_bounds(_ctx(code, suspicious=[2]))
+    assert "a0 < b1 and b0 < a1" in cand.code
+    assert mirrored_bounds(_ctx("def f(a, b):\n    return a <= 1 and b > 2\n", suspicious=[2])) == []
+
+
+def test_a_tuple_value_copied_from_its_sibling_reads_the_field_named_like_its_target():
+    code = ("class Span:\n    def __init__(self, a, b):\n        self.start_at, self.end_at = a, b\n\n\n"
+            "def moved(s, d):\n    start, end = s.start_at + d, s.start_at + d\n    return start, end\n")
+    assert working_codes(duplicated_pairs(_ctx(code)), "moved", (_Span(1, 5), 2), (3, 7))
+
+
+class _Span:
+    def __init__(self, a, b):
+        self.start_at, self.end_at = a, b

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.table_fixes import table_entries
+from graphs.auto_fix.table_fixes import bypassed_lookups, table_entries
 from tests.auto_fix.snippets import working_codes
 
 
@@ -38,9 +38,12 @@ def test_quantize_gets_the_rounding_mode_the_module_imports_or_the_spec_names():
             "    return (Decimal(x) * Decimal('1.21')).quantize(Decimal('0.01'))\n")
     assert working_codes(decimal_rounding(_ctx(code)), "total", ("2.50",), Decimal("3.03"))
     code = "from decimal import Decimal\n\n\ndef cents(x):\n    return Decimal(x).quantize(Decimal('0.01'))\n"
-    assert decimal_rounding(_ctx(code)) == []
+    (guess,) = decimal_rounding(_ctx(code))  # unstated: a bare quantize still gets a lower-prior guess
     said = decimal_rounding(_ctx(code, hints="amounts are rounded half-up to cents"))
-    assert working_codes(said, "cents", ("0.125",), Decimal("0.13"))
+    assert working_codes(said, "cents", ("0.125",), Decimal("0.13")) and guess.prior < said[0].prior
+    docstring = code.replace("def cents(x):\n", 'def cents(x):\n    """To the cent, halves rounded up."""\n')
+    assert decimal_rounding(_ctx(docstring))[0].prior == said[0].prior
+    assert decimal_rounding(_ctx("def r(x):\n    return round(x, 2)\n")) == []  # float rounding needs a spec
 
 
 def test_utc_parts_convert_an_offset_datetime_before_reading_its_day():
@@ -86,3 +89,11 @@ def test_utc_parts_import_timezone_when_the_module_only_imports_other_names():
     cands = utc_parts(_ctx(code))
     assert cands and "from datetime import timezone" in cands[0].code
     assert working_codes(cands, "utc_day", ("2024-06-02T01:30:00+02:00",), __import__("datetime").date(2024, 6, 1))
+
+
+def test_a_table_read_directly_calls_the_helper_that_handles_its_missing_keys():
+    code = ("PER_KG = {'g': 0.001, 'lb': 0.4536}\n\n\ndef factor(unit):\n    if unit == 'kg':\n        return 1.0\n"
+            "    return PER_KG[unit]\n\n\ndef convert(x, src, dst):\n    return x * PER_KG[src] / factor(dst)\n")
+    cands = bypassed_lookups(_ctx(code, "key_error", "'kg'", 11))
+    assert working_codes(cands, "convert", (2, "kg", "g"), 2000.0)
+    assert bypassed_lookups(_ctx(code, "key_error", "'x'", 7)) == []  # the helper's own read stays
