@@ -1,5 +1,5 @@
-"""Fixes datasets written without access to the engine: held-out v4, v5, v6 and v11, and the development sets v7
-to v10, v12 and v13 (their authors had no engine access either, but the engine developers read them). Verified
+"""Fixes datasets written without access to the engine: held-out v4, v5, v6, v11 and v14, and the development sets v7
+to v10, v12, v13, v15 and v16 (their authors had no engine access either, but the engine developers read them). Verified
 loading, well-formed, varied, and every case a real, reproducible bug. One spec per version; the checks are
 shared."""
 
@@ -34,6 +34,7 @@ class Spec:
     minimum_cwes: int = 4  # 0 for a set without security cases
 
 
+BEFORE_V14 = ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13")
 SPECS = {
     "v4": Spec("v4", r"fix4-\d{3}", ("v1", "v2", "v3"), 18, r"/tmp/|mo-eval-|v4-\w{8}", False),
     "v5": Spec("v5", r"fix5-\d{3}", ("v1", "v2", "v3", "v4"), 20,
@@ -55,6 +56,12 @@ SPECS = {
     "v12": Spec("v12", r"fix12-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"), 22,
                 r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
     "v13": Spec("v13", r"fix13-\d{3}", ("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"), 22,
+                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
+    "v14": Spec("v14", r"fix14-\d{3}", BEFORE_V14, 22,
+                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True),
+    "v15": Spec("v15", r"fix15-\d{3}", BEFORE_V14, 22,
+                r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
+    "v16": Spec("v16", r"fix16-\d{3}", BEFORE_V14, 22,
                 r"/tmp/|mo-eval-|site-packages|/usr/|/home/|/root/", True, held_out=True),
 }
 # Crash kind -> the exception the buggy code must end with.
