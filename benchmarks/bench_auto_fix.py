@@ -4,7 +4,7 @@ The hidden tests are never passed to the engine. Prints the fixed rate (overall 
 latency, candidates tried, and baselines measured in the same run: one bare sandbox run and the per-candidate
 cost of a batched sandbox run, so latencies can be compared across machines.
 
-Usage: .venv/bin/python benchmarks/bench_auto_fix.py [--dataset-version v1..v9] [--case ID ...] [--json OUT]
+Usage: .venv/bin/python benchmarks/bench_auto_fix.py [--dataset-version v1..v16] [--case ID ...] [--json OUT]
        [--p95-target-s 2.0] [--min-fixed 0.8]
 """
 
