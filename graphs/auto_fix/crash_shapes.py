@@ -312,9 +312,36 @@ def dict_iterations(ctx: FixContext) -> list[Candidate]:
     return out[:3]
 
 
+_FILE_PAIRS = {"load": "loads", "loads": "load", "dump": "dumps", "dumps": "dump"}
+_FILE_MODULES = frozenset({"json", "pickle", "marshal", "tomllib", "yaml", "plistlib"})
+_WANTS_TEXT = re.compile(r"has no attribute 'read'|must be str, bytes or bytearray, not|a bytes-like object is "
+                         r"required, not '(?:TextIOWrapper|BufferedReader)'|missing 1 required positional argument: "
+                         r"'fp'|has no attribute 'write'")
+
+
+def text_or_file_calls(ctx: FixContext) -> list[Candidate]:
+    """`json.load(text)` reads from a file object (`'str' object has no attribute 'read'`): the text form is
+    `json.loads`; and `json.loads(handle)` the other way round (also `dump`/`dumps`, pickle, tomllib)."""
+    if ctx.tree is None or ctx.line is None or not _WANTS_TEXT.search(ctx.message):
+        return []
+    out: list[Candidate] = []
+    for call in ast.walk(ctx.tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id in _FILE_MODULES
+                and call.func.attr in _FILE_PAIRS and call.lineno == ctx.line):
+            continue
+        other = _FILE_PAIRS[call.func.attr]
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call.func, f"{call.func.value.id}.{other}")])
+        if code:
+            out.append(Candidate(code, "template", f"line {call.lineno}: `{ast.unparse(call.func)}` works on a file "
+                                 f"object and `{call.func.value.id}.{other}` on text, or the other way round",
+                                 0.9))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    "type_error": [json_defaults, missing_self, dropped_constructions, dict_iterations],
-    "attribute_error": [wrong_receivers, class_attributes, dict_iterations],
+    "type_error": [json_defaults, missing_self, dropped_constructions, dict_iterations, text_or_file_calls],
+    "attribute_error": [wrong_receivers, class_attributes, dict_iterations, text_or_file_calls],
     "none_attribute": [dropped_constructions],
     "import_error": [absolute_imports, builtin_type_members],
     "other_exception": [exhausted_next, json_defaults, missing_self],

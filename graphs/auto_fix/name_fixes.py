@@ -263,6 +263,46 @@ def type_conversions(ctx: FixContext) -> list[Candidate]:
                 if code:
                     out.append(Candidate(code, "template", f"line {node.lineno}: converted operand to `{text}` "
                                          f"({ctx.message})", prior * weight[node.lineno]))
+    return out + _whole_expressions(ctx)
+
+
+def _add_chain(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _add_chain(node.left) + _add_chain(node.right)
+    return [node]
+
+
+def _whole_expressions(ctx: FixContext) -> list[Candidate]:
+    """Every operand of the failing expression converted at once: `"Parcel " + index + " of " + total` needs both
+    numbers as text, and `int(h) * 3600 + m * 60 + int(s)` needs `m` converted like its siblings."""
+    assert ctx.tree is not None and ctx.line is not None
+    out: list[Candidate] = []
+    chains = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)
+              and n.lineno == ctx.line]
+    top = [c for c in chains if not any(c is not o and c in list(ast.walk(o)) for o in chains)]
+    for chain in top:
+        parts = _add_chain(chain)
+        texts = [p for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+        if texts and "concatenate str" in ctx.message:
+            loose = [p for p in parts if not (isinstance(p, ast.Constant) or isinstance(p, ast.JoinedStr))]
+            edits = [node_edit(ctx.lines, p, f"str({ast.unparse(p)})") for p in loose]
+            code = apply_edits(ctx.code, edits) if len(edits) > 1 else None
+            if code:
+                out.append(Candidate(code, "template", f"line {ctx.line}: every value joined into the text is "
+                                     "converted with `str()`", 0.65))
+            continue
+        converted = {ast.unparse(n.func) for n in ast.walk(chain) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")}
+        if len(converted) != 1:
+            continue
+        conv = converted.pop()  # `int(h) * 3600 + m * 60`: the bare name among converted siblings
+        inside = {id(a) for n in ast.walk(chain) if isinstance(n, ast.Call) for a in ast.walk(n)}
+        bare = [n for n in ast.walk(chain) if isinstance(n, ast.Name) and id(n) not in inside]
+        edits = [node_edit(ctx.lines, n, f"{conv}({n.id})") for n in bare]
+        code = apply_edits(ctx.code, edits) if edits else None
+        if code:
+            out.append(Candidate(code, "template", f"line {ctx.line}: {', '.join(f'`{n.id}`' for n in bare)} "
+                                 f"converted with `{conv}()` like the other parts", 0.7))
     return out
 
 

@@ -8,6 +8,7 @@ Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.edits import indent_of, insert_lines
@@ -58,10 +59,13 @@ def fallen_off_ends(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     for func in (f for f in ast.walk(ctx.tree) if isinstance(f, _FuncDef) and _returns_value(f)):
         last = func.body[-1]
-        if isinstance(last, ast.Return | ast.Raise | ast.While | ast.For | ast.If | ast.With | ast.Try):
-            continue
         pad = indent_of(ctx.lines[last.lineno - 1])
         end = (last.end_lineno or last.lineno) + 1
+        if isinstance(last, ast.If) and not last.orelse:
+            out += _after_branches(ctx, func, pad, end)
+            continue
+        if isinstance(last, ast.Return | ast.Raise | ast.While | ast.For | ast.If | ast.With | ast.Try):
+            continue
         if isinstance(last, ast.Assign) and len(last.targets) == 1 and isinstance(last.targets[0], ast.Name):
             name = last.targets[0].id
             out += node_candidate(ctx, last, f"return {ast.unparse(last.value)}", f"`{func.name}` computed "
@@ -74,6 +78,21 @@ def fallen_off_ends(ctx: FixContext) -> list[Candidate]:
                                  f"line {last.lineno}: `{func.name}` fell off the end (None); "
                                  f"`return {last.target.id}` added", 0.86))
     return out[:4]
+
+
+def _after_branches(ctx: FixContext, func: _FuncDef, pad: str, end: int) -> list[Candidate]:
+    """`if country == "GB": return f"{compact[:-3]} ..."` and no return after the last branch: the other cases
+    return the value every branch formats (`compact`), the name the returns read most."""
+    local = {a.arg for a in func.args.args} | {n.id for n in ast.walk(func) if isinstance(n, ast.Name)
+                                                 and isinstance(n.ctx, ast.Store)}
+    reads = Counter(n.id for r in ast.walk(func) if isinstance(r, ast.Return) and r.value is not None
+                    for n in ast.walk(r.value) if isinstance(n, ast.Name) and n.id in local)
+    out = []
+    for i, (name, _) in enumerate(reads.most_common(2)):
+        out.append(Candidate(insert_lines(ctx.code, end, [f"{pad}return {name}"]), "template",
+                             f"line {end - 1}: `{func.name}` returned only inside its branches and gave None for "
+                             f"every other case; those return `{name}`", 0.8 * 0.9 ** i))
+    return out
 
 
 _TEMPLATES: list[Proposer] = [discarded_returns, fallen_off_ends]

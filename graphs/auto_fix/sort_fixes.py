@@ -1,5 +1,6 @@
 """Sort order repairs: date strings compared as text (`"15/12/2023" > "03/02/2024"`) get a parsed key, and a
-two-pass stable sort whose passes run in the wrong order (the last pass decides) gets them swapped."""
+two-pass stable sort whose passes run in the wrong order (the last pass decides) gets them swapped, and records
+without an order get a key from their numeric fields."""
 
 from __future__ import annotations
 
@@ -122,6 +123,41 @@ def unused_key_functions(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_UNORDERED = re.compile(r"'[<>]=?' not supported between instances of '(\w+)' and '\1'")
+_NUMERIC = {"int", "float", "Decimal", "Fraction", "date", "datetime"}
+_ORDERING = {"max", "min", "sorted"}
+
+
+def _numeric_fields(tree: ast.Module, cls_name: str) -> list[str]:
+    cls = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and c.name == cls_name), None)
+    if cls is None:
+        return []
+    return [s.target.id for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            and ast.unparse(s.annotation).split(".")[-1].split("[")[0] in _NUMERIC]
+
+
+def record_keys(ctx: FixContext) -> list[Candidate]:
+    """`max(bids)` of records that define no order (`'>' not supported between instances of 'Bid' and 'Bid'`):
+    order them by one of their numeric fields (`key=lambda b: b.amount`), the first such field first."""
+    m = _UNORDERED.search(ctx.message)
+    if ctx.tree is None or ctx.line is None or not m:
+        return []
+    fields = _numeric_fields(ctx.tree, m[1])
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and n.lineno == ctx.line
+                 and not any(k.arg == "key" for k in n.keywords)
+                 and ((isinstance(n.func, ast.Name) and n.func.id in _ORDERING)
+                      or (isinstance(n.func, ast.Attribute) and n.func.attr == "sort"))):
+        for i, field in enumerate(fields[:3]):
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, call, call_with(call, f"key=lambda r: r.{field}"))])
+            if code:
+                out.append(Candidate(code, "template", f"line {call.lineno}: `{m[1]}` records have no order; "
+                                     f"they are compared by `.{field}`", 0.82 * 0.9 ** i))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    cls: [parsed_date_keys, swapped_sort_passes, unused_key_functions] for cls in ("wrong_output", "assertion_error", "unknown")
+    **{cls: [parsed_date_keys, swapped_sort_passes, unused_key_functions]
+       for cls in ("wrong_output", "assertion_error", "unknown")},
+    "type_error": [record_keys],
 }

@@ -112,8 +112,25 @@ def bypassed_lookups(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def zero_defaults(ctx: FixContext) -> list[Candidate]:
+    """`COVERAGE.get(procedure, 1.0)`: a key the table does not list gets full weight; "not listed" usually means
+    nothing (0), the table holding the exceptions."""
+    if ctx.tree is None:
+        return []
+    near = set(ctx.suspicious[:8]) | ({ctx.line} if ctx.line else set())
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == "get" and len(n.args) == 2 and n.lineno in near):
+        default = call.args[1]
+        if isinstance(default, ast.Constant) and type(default.value) in (int, float) and default.value != 0:
+            zero = "0.0" if isinstance(default.value, float) else "0"
+            out += node_candidate(ctx, default, zero, f"a key missing from `{ast.unparse(call.func.value)}` counts "
+                                  f"as {zero}, not {default.value!r}", 0.72)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    "wrong_output": [table_entries],
+    "wrong_output": [table_entries, zero_defaults],
     "value_error": [table_entries],
     "key_error": [table_entries, bypassed_lookups],
 }

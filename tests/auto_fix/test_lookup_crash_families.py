@@ -17,6 +17,7 @@ from graphs.auto_fix.crash_shapes import (
     json_defaults,
     missing_self,
     padded_unpacking,
+    text_or_file_calls,
     wrong_receivers,
 )
 from graphs.auto_fix.lookup_keys import (
@@ -133,3 +134,10 @@ def test_a_dict_walked_for_its_values_or_pairs_is_walked_through_values_or_items
 class _P:
     def __init__(self, score):
         self.score = score
+
+
+def test_file_and_text_forms_of_json_are_swapped():
+    code = "import json\n\n\ndef parse(msg):\n    return json.load(msg)['a']\n"
+    cands = text_or_file_calls(_ctx(code, "attribute_error", "AttributeError", "'str' object has no attribute 'read'", 5))
+    assert working_codes(cands, "parse", ('{"a": 1}',), 1)
+    assert text_or_file_calls(_ctx(code, "attribute_error", "AttributeError", "'str' has no attribute 'x'", 5)) == []

@@ -6,7 +6,7 @@ import ast
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.return_fixes import PROPOSERS, discarded_returns, fallen_off_ends
-from tests.auto_fix.snippets import working_codes
+from tests.auto_fix.snippets import run_snippet, working_codes
 
 
 def _ctx(code: str) -> FixContext:
@@ -35,3 +35,10 @@ def test_a_function_that_falls_off_its_main_path_returns_the_last_value():
     code = "def total(xs):\n    if not xs:\n        return 0\n    t = 0\n    for x in xs:\n        t += x\n"
     assert fallen_off_ends(_ctx(code)) == []  # ends in a loop: which value is meant is not clear
     assert fallen_off_ends(_ctx("def setup(d):\n    d['x'] = 1\n")) == []
+
+
+def test_a_function_that_returns_only_inside_its_branches_returns_the_common_value_after_them():
+    code = ("def fmt(code, country):\n    c = code.replace(' ', '').upper()\n    if country == 'GB':\n"
+            "        return c[:-3] + ' ' + c[-3:]\n    if country == 'NL':\n        return c[:4] + ' ' + c[4:]\n")
+    codes = working_codes(fallen_off_ends(_ctx(code)), "fmt", ("10115", "DE"), "10115")
+    assert codes and run_snippet(codes[0], "fmt", "sw1a1aa", "GB") == "SW1A 1AA"

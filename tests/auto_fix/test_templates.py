@@ -6,6 +6,7 @@ import ast
 
 from graphs.auto_fix import name_fixes, templates
 from graphs.auto_fix.candidates import FixContext
+from tests.auto_fix.snippets import working_codes
 
 
 def _ctx(code: str, error_class: str, message: str = "", line: int | None = None) -> FixContext:
@@ -179,3 +180,13 @@ def test_a_failing_template_is_skipped_not_fatal(monkeypatch, caplog):
     cands = propose.template_candidates(ctx)
     assert any("s += x" in c.code for c in cands)
     assert "unforeseen shape" in caplog.text
+
+
+def test_every_operand_of_the_failing_expression_is_converted_at_once():
+    code = "def tag(i, n):\n    return 'Item ' + i + ' of ' + n\n"
+    cands = name_fixes.type_conversions(_ctx(code, "type_error", 'can only concatenate str (not "int") to str', 2))
+    assert any("str(i)" in c and "str(n)" in c for c in working_codes(cands, "tag", (1, 2), "Item 1 of 2"))
+    code = "def secs(h, m, s):\n    return int(h) * 3600 + m * 60 + int(s)\n"
+    cands = name_fixes.type_conversions(_ctx(code, "type_error", "unsupported operand type(s) for +: 'int' and 'str'",
+                                             2))
+    assert working_codes(cands, "secs", ("1", "02", "03"), 3723)

@@ -9,7 +9,12 @@ from graphs.auto_fix.aliasing_fixes import deep_copies, returned_copies
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.format_fixes import rounded_directives, swapped_replacements, truncated_fields
 from graphs.auto_fix.loop_exits import early_returns, overwritten_totals
-from graphs.auto_fix.sort_fixes import parsed_date_keys, swapped_sort_passes, unused_key_functions
+from graphs.auto_fix.sort_fixes import (
+    parsed_date_keys,
+    record_keys,
+    swapped_sort_passes,
+    unused_key_functions,
+)
 from graphs.auto_fix.text_bytes import cut_decodes, encoded_lengths, missing_normalization
 from tests.auto_fix.snippets import run_snippet, working_codes
 
@@ -83,3 +88,14 @@ def test_unused_key_helpers_and_cut_utf8_decodes():
     assert working_codes(unused_key_functions(_ctx(code)), "latest", (["1.9.0", "1.10.0"],), "1.10.0")
     code = "def cut(text, n):\n    data = text.encode('utf-8')\n    return data[:n].decode('latin-1')\n"
     assert working_codes(cut_decodes(_ctx(code)), "cut", ("Café", 4), "Caf")
+
+
+def test_records_without_an_order_are_compared_by_a_numeric_field():
+    code = ("from dataclasses import dataclass\n\n\n@dataclass\nclass Bid:\n    who: str\n    amount: int\n\n\n"
+            "def top(bids):\n    return max(bids).who\n")
+    ctx = FixContext(code=code, tree=ast.parse(code), error_class="type_error", exception_type="TypeError",
+                     message="'>' not supported between instances of 'Bid' and 'Bid'", line=11)
+    (cand,) = record_keys(ctx)
+    scope: dict = {}
+    exec(compile(cand.code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    assert scope["top"]([scope["Bid"]("a", 5), scope["Bid"]("b", 9)]) == "b"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.table_fixes import bypassed_lookups, table_entries
+from graphs.auto_fix.table_fixes import bypassed_lookups, table_entries, zero_defaults
 from tests.auto_fix.snippets import working_codes
 
 
@@ -97,3 +97,9 @@ def test_a_table_read_directly_calls_the_helper_that_handles_its_missing_keys():
     cands = bypassed_lookups(_ctx(code, "key_error", "'kg'", 11))
     assert working_codes(cands, "convert", (2, "kg", "g"), 2000.0)
     assert bypassed_lookups(_ctx(code, "key_error", "'x'", 7)) == []  # the helper's own read stays
+
+
+def test_a_key_missing_from_a_rate_table_counts_as_zero():
+    code = "RATE = {'a': 0.5}\n\n\ndef paid(items):\n    return sum(c * RATE.get(k, 1.0) for k, c in items)\n"
+    assert working_codes(zero_defaults(_ctx(code, line=5)), "paid", ([("a", 10), ("b", 4)],), 5.0)
+    assert zero_defaults(_ctx(code.replace("1.0", "0"), line=5)) == []
