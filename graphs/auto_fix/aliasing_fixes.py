@@ -9,6 +9,7 @@ from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, node_edit
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.security_fixes import ensure_import
+from graphs.auto_fix.state_fixes import with_copy_import
 
 _SHALLOW = frozenset({"dict", "list", "set", "copy.copy"})
 _CONTAINERS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
@@ -86,7 +87,21 @@ def returned_copies(ctx: FixContext) -> list[Candidate]:
             if code:
                 out.append(Candidate(code, "template", f"line {ret.lineno}: returns a copy `{text}`: callers "
                                      f"changed the object's own {attrs[ret.value.attr]}", 0.86))
+            if ret.value.attr in _nested_attrs(cls):  # a snapshot of nested state must not share the inner parts
+                deep = f"copy.deepcopy({ast.unparse(ret.value)})"
+                code = apply_edits(ctx.code, [node_edit(ctx.lines, ret.value, deep)])
+                if code:
+                    out.append(Candidate(with_copy_import(code), "template", f"line {ret.lineno}: returns a deep "
+                                         f"copy: the object's nested state changed under the caller", 0.85))
     return out
+
+
+def _nested_attrs(cls: ast.ClassDef) -> set[str]:
+    """`self.x = {"items": {}, ...}`: containers holding containers."""
+    return {n.targets[0].attr for n in ast.walk(cls) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Attribute) and isinstance(n.value, ast.Dict | ast.List)
+            and any(isinstance(v, ast.Dict | ast.List | ast.Set | ast.DictComp | ast.ListComp)
+                    for v in (n.value.values if isinstance(n.value, ast.Dict) else n.value.elts))}
 
 
 PROPOSERS: dict[str, list[Proposer]] = {

@@ -12,7 +12,7 @@ import ast
 import copy
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
-from graphs.auto_fix.edits import body_start, indent_of, insert_lines
+from graphs.auto_fix.edits import apply_edits, body_start, indent_of, insert_lines, node_edit
 from graphs.auto_fix.propose_types import Proposer
 
 _FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
@@ -179,8 +179,33 @@ def duplicated_pairs(ctx: FixContext) -> list[Candidate]:
     return out[:3]
 
 
+def unsanitised_siblings(ctx: FixContext) -> list[Candidate]:
+    """`f"DENY user={user} resource={_clean(resource)}"`: one value goes through the module's own cleaner and its
+    sibling does not. Every bare parameter in that text gets the same call (log injection, markup, quoting)."""
+    if ctx.tree is None:
+        return []
+    helpers = {f.name for f in ctx.tree.body if isinstance(f, ast.FunctionDef) and len(f.args.args) == 1}
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef) and f.name not in helpers):
+        params = {a.arg for a in func.args.args}
+        for text in (n for n in ast.walk(func) if isinstance(n, ast.JoinedStr)):
+            values = [v.value for v in text.values if isinstance(v, ast.FormattedValue)]
+            cleaners = {v.func.id for v in values if isinstance(v, ast.Call) and isinstance(v.func, ast.Name)
+                        and v.func.id in helpers and len(v.args) == 1}
+            bare = [v for v in values if isinstance(v, ast.Name) and v.id in params]
+            if len(cleaners) != 1 or not bare:
+                continue
+            cleaner = cleaners.pop()
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, v, f"{cleaner}({v.id})") for v in bare])
+            if code:
+                out.append(Candidate(code, "template", f"line {text.lineno}: {', '.join(f'`{v.id}`' for v in bare)} "
+                                     f"goes through `{cleaner}()` like its sibling in the same text", 0.86))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [regrouped_arithmetic, unapplied_conversions, sibling_normalisations, mirrored_bounds, duplicated_pairs]
+    **{cls: [regrouped_arithmetic, unapplied_conversions, sibling_normalisations, mirrored_bounds, duplicated_pairs,
+             unsanitised_siblings]
        for cls in ("wrong_output", "assertion_error")},
     "type_error": [sibling_normalisations],
     "attribute_error": [sibling_normalisations],

@@ -284,6 +284,9 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
         names = scope_names(func, tree)
         types = infer_types(func)
         found: list[Mutation] = []
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) \
+                and isinstance(node.value.op, ast.Mult | ast.FloorDiv):  # `first = (page - 1) * per` ± 1
+            found += _plus_minus(lines, node.value, 0.3, "offset_pm1")
         if isinstance(node, ast.Compare):
             found += _compare(lines, node)
         elif isinstance(node, ast.BinOp):

@@ -85,6 +85,16 @@ def _shrunk(func: _FuncDef, p: str) -> list[tuple[str, float, str]]:
             if keys:
                 out.append((f"{p}[{t}]", 0.87, f"`{p}[{t}]`, the value for the current key"))
             out.append((t, 0.86, f"the loop's current item `{t}`"))
+        elif isinstance(loop.target, ast.Name) and p in {n.id for n in ast.walk(it) if isinstance(n, ast.Name)}:
+            # `for entry in groups.get(group, ())`: the recursion follows an entry found under `p`, not `p` again;
+            # an entry recognised by a prefix (`entry.startswith("@")`) names the next key without it.
+            t = loop.target.id
+            prefixes = [c.args[0].value for c in ast.walk(loop) if isinstance(c, ast.Call)
+                        and isinstance(c.func, ast.Attribute) and c.func.attr == "startswith"
+                        and ast.unparse(c.func.value) == t and c.args and isinstance(c.args[0], ast.Constant)
+                        and isinstance(c.args[0].value, str)]
+            out += [(f"{t}[{len(x)}:]", 0.87, f"the entry `{t}` without its {x!r} marker") for x in prefixes[:1]]
+            out.append((t, 0.85, f"the entry `{t}` found under `{p}`"))
     sliced = any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == p
                  or isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len"
                  and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == p for n in ast.walk(func))

@@ -22,7 +22,8 @@ _SECRET_NAME = re.compile(r"(?i)token|secret|passw|nonce|salt|otp|api_?key|sessi
 _PASSWORD = re.compile(r"(?i)passw|pwd|secret")
 
 
-_RAISES = re.compile(r"\b(?:raise|raises?)\s+(?:an?\s+)?`?([A-Z]\w*(?:Error|Exception))`?")
+_RAISES = re.compile(r"\b(?:raise|raises?|rejected with|refused with)(?:\s+|\s*\(\s*)(?:an?\s+)?`?"
+                     r"([A-Z]\w*(?:Error|Exception))`?")
 
 
 def wanted_exception(hints: str, default: str = "ValueError") -> str:

@@ -114,7 +114,8 @@ def pathlib_containment(ctx: FixContext) -> list[Candidate]:
         return []
     if not re.search(r"\bpathlib\b|\bPath\b", ctx.code):
         return []
-    exc = wanted_exception(ctx.hints, "PermissionError")
+    exc = wanted_exception(ctx.hints + "\n" + (ast.get_docstring(ctx.tree) or "") + "\n" + "\n".join(
+        ast.get_docstring(f) or "" for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)), "PermissionError")
     out: list[Candidate] = []
     for node in ast.walk(ctx.tree):
         value = node.value if isinstance(node, ast.Assign) else None

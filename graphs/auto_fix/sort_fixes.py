@@ -156,8 +156,36 @@ def record_keys(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def reversed_tiebreaks(ctx: FixContext) -> list[Candidate]:
+    """`sorted(rows, key=lambda r: (r.score, r.name), reverse=True)` also reverses the tie-break (names Z to A):
+    only the leading key is negated, and the sort runs forward."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for call in ast.walk(ctx.tree):
+        if not (isinstance(call, ast.Call) and ((isinstance(call.func, ast.Name) and call.func.id == "sorted")
+                                                or (isinstance(call.func, ast.Attribute) and call.func.attr == "sort"))):
+            continue
+        reverse = next((k for k in call.keywords if k.arg == "reverse"), None)
+        key = next((k.value for k in call.keywords if k.arg == "key"), None)
+        if not (reverse is not None and isinstance(reverse.value, ast.Constant) and reverse.value.value is True
+                and isinstance(key, ast.Lambda) and isinstance(key.body, ast.Tuple) and len(key.body.elts) >= 2):
+            continue
+        first, *rest = key.body.elts
+        body = ", ".join([f"-{ast.unparse(first)}", *(ast.unparse(e) for e in rest)])
+        args = [ast.unparse(a) for a in call.args] + [f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords
+                                                     if k.arg not in ("key", "reverse")]
+        args.append(f"key=lambda {ast.unparse(key.args)}: ({body})")
+        text = f"{ast.unparse(call.func)}({', '.join(args)})"
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])
+        if code:
+            out.append(Candidate(code, "template", f"line {call.lineno}: `reverse=True` also reversed the tie-break; "
+                                 f"only `{ast.unparse(first)}` is negated now", 0.8))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [parsed_date_keys, swapped_sort_passes, unused_key_functions]
+    **{cls: [parsed_date_keys, swapped_sort_passes, unused_key_functions, reversed_tiebreaks]
        for cls in ("wrong_output", "assertion_error", "unknown")},
     "type_error": [record_keys],
 }

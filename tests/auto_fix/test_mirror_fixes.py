@@ -13,6 +13,7 @@ from graphs.auto_fix.mirror_fixes import (
     regrouped_arithmetic,
     sibling_normalisations,
     unapplied_conversions,
+    unsanitised_siblings,
 )
 from tests.auto_fix.snippets import working_codes
 
@@ -63,3 +64,9 @@ def test_a_tuple_value_copied_from_its_sibling_reads_the_field_named_like_its_ta
 class _Span:
     def __init__(self, a, b):
         self.start_at, self.end_at = a, b
+
+
+def test_a_bare_value_beside_a_cleaned_one_gets_the_same_cleaner():
+    code = ("def _clean(v):\n    return v.replace('\\n', '\\\\n')\n\n\n"
+            "def line(user, res):\n    return f'DENY user={user} res={_clean(res)}'\n")
+    assert working_codes(unsanitised_siblings(_ctx(code)), "line", ("a\nb", "r"), "DENY user=a\\nb res=r")

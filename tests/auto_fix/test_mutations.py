@@ -53,6 +53,8 @@ def test_a_plus_one_page_count_becomes_a_ceiling_division():
 def test_a_difference_is_shifted_by_one():
     code = "def col(ch):\n    return 26 * (ord(ch) - ord('A'))\n"
     assert "return 26 * (ord(ch) - ord('A') + 1)" in _results(code, 2, "difference_pm1")
+    code = "def first(page, per):\n    start = (page - 1) * per\n    return start\n"
+    assert "start = (page - 1) * per + 1" in _results(code, 2, "offset_pm1")
 
 
 def test_argument_swap_and_statement_delete():

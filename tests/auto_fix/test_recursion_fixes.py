@@ -118,3 +118,10 @@ def test_a_cycle_check_gets_its_mark():
     cands = marked_visits(_ctx(code))
     assert cands and "visiting.add(n)" in cands[0].code
     assert run_snippet(cands[0].code, "order", {"a": ["b"], "b": []}) == ["b", "a"]
+
+
+def test_a_recursive_lookup_follows_the_entry_it_found_not_its_own_key_again():
+    code = ("TREE = {'a': ['x', '@b'], 'b': ['y']}\n\n\ndef flat(key, tree=TREE):\n    out = []\n"
+            "    for e in tree.get(key, []):\n        if e.startswith('@'):\n            out += flat(key, tree)\n"
+            "        else:\n            out.append(e)\n    return out\n")
+    assert working_codes(shrinking_calls(_ctx(code)), "flat", ("a",), ["x", "y"])

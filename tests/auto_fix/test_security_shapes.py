@@ -14,7 +14,12 @@ from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.security_fixes import shell_commands
 from graphs.auto_fix.security_hashing import password_hashes
 from graphs.auto_fix.security_more import sql_parameters
-from graphs.auto_fix.security_web import normalized_joins, prefix_containment, unchecked_origins
+from graphs.auto_fix.security_web import (
+    normalized_joins,
+    pathlib_containment,
+    prefix_containment,
+    unchecked_origins,
+)
 
 
 def _ctx(code: str) -> FixContext:
@@ -158,3 +163,15 @@ def test_fast_password_hashes_become_pbkdf2_on_both_ends():
         assert digest == hashlib.pbkdf2_hmac("sha1", b"hunter2", bytes.fromhex(salt_hex), int(rounds)).hex()
     assert _module(labelled.code)["store"]("x").startswith("pbkdf2_sha1$")
     assert password_hashes(_ctx("import hashlib\n\ndef etag(body):\n    return hashlib.sha1(body).hexdigest()\n")) == []
+
+
+def test_an_unchecked_pathlib_join_raises_the_exception_the_docstring_names(tmp_path):
+    code = ("from pathlib import Path\n\n\ndef save(name, data, base=Path('out')):\n"
+            "    \"\"\"Names that would land outside `base` are rejected with ValueError.\"\"\"\n"
+            "    target = base / name\n    target.write_bytes(data)\n    return target\n")
+    (cand,) = pathlib_containment(_ctx(code))
+    save = _module(cand.code)["save"]
+    with pytest.raises(ValueError):
+        save("../x.bin", b"1", base=tmp_path / "in")
+    (tmp_path / "in").mkdir()
+    assert save("ok.bin", b"1", base=tmp_path / "in").read_bytes() == b"1"

@@ -12,6 +12,7 @@ from graphs.auto_fix.loop_exits import early_returns, overwritten_totals
 from graphs.auto_fix.sort_fixes import (
     parsed_date_keys,
     record_keys,
+    reversed_tiebreaks,
     swapped_sort_passes,
     unused_key_functions,
 )
@@ -99,3 +100,24 @@ def test_records_without_an_order_are_compared_by_a_numeric_field():
     scope: dict = {}
     exec(compile(cand.code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
     assert scope["top"]([scope["Bid"]("a", 5), scope["Bid"]("b", 9)]) == "b"
+
+
+def test_a_reversed_sort_keeps_its_tie_break_forward():
+    code = "def table(scores):\n    return sorted(scores.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)\n"
+    assert working_codes(reversed_tiebreaks(_ctx(code)), "table", ({"b": 1, "a": 1, "c": 2},),
+                         [("c", 2), ("a", 1), ("b", 1)])
+
+
+def test_a_snapshot_of_nested_state_is_a_deep_copy():
+    code = ("class Cart:\n    def __init__(self):\n        self.state = {'n': 0, 'items': {}}\n\n"
+            "    def add(self, k):\n        self.state['items'][k] = 1\n        self.state['n'] += 1\n\n"
+            "    def snapshot(self):\n        return self.state\n")
+    deep = [c for c in returned_copies(_ctx(code)) if "deepcopy" in c.code]
+    assert len(deep) == 1 and "import copy" in deep[0].code
+    scope: dict = {}
+    exec(compile(deep[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    cart = scope["Cart"]()
+    cart.add("a")
+    snap = cart.snapshot()
+    cart.add("b")
+    assert snap == {"n": 1, "items": {"a": 1}}
