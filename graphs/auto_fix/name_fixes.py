@@ -77,9 +77,15 @@ def _stdlib_member(name: str) -> list[str]:
 
 
 def _rename_all(ctx: FixContext, old: str, new: str) -> str | None:
+    """Every read of the undefined `old`, except inside functions where `old` is a parameter or a local (there it
+    is defined, and right)."""
     assert ctx.tree is not None
+    bound = {id(n) for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+             and (old in {a.arg for a in f.args.args + f.args.kwonlyargs}
+                  or any(isinstance(s, ast.Name) and s.id == old and isinstance(s.ctx, ast.Store) for s in ast.walk(f)))
+             for n in ast.walk(f)}
     edits = [node_edit(ctx.lines, n, new) for n in ast.walk(ctx.tree)
-             if isinstance(n, ast.Name) and n.id == old and isinstance(n.ctx, ast.Load)]
+             if isinstance(n, ast.Name) and n.id == old and isinstance(n.ctx, ast.Load) and id(n) not in bound]
     return apply_edits(ctx.code, edits) if edits else None
 
 
@@ -117,17 +123,20 @@ def missing_names(ctx: FixContext) -> list[Candidate]:
         if code:
             out.append(Candidate(code, "template", f"renamed `{name}` → `{new}` (undefined name; closest known "
                                  "name)", 0.8 * 0.85 ** i))
-    for var in _unused_loop_targets(ctx.tree, name):
-        code = _rename_all(ctx, name, var)
+    for var, body in _unused_loop_targets(ctx.tree, name):
+        uses = [n for part in body for n in ast.walk(part) if isinstance(n, ast.Name) and n.id == name
+                and isinstance(n.ctx, ast.Load)]  # only inside that loop: `width` may be a parameter elsewhere
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, n, var) for n in uses]) if uses else None
         if code:
             out.append(Candidate(code, "template", f"renamed `{name}` → `{var}`: the loop variable `{var}` was "
                                  f"never used, and `{name}` stood where it belongs", 0.88))
     return out
 
 
-def _unused_loop_targets(tree: ast.Module, name: str) -> list[str]:
-    """Loop and comprehension variables never read inside the loop that reads the undefined `name`."""
-    out: list[str] = []
+def _unused_loop_targets(tree: ast.Module, name: str) -> list[tuple[str, list[ast.AST]]]:
+    """(variable, loop body) for loop and comprehension variables never read inside the loop that reads the
+    undefined `name`."""
+    out: list[tuple[str, list[ast.AST]]] = []
     loops: list[tuple[list[ast.expr], list[ast.AST]]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.For):
@@ -140,7 +149,8 @@ def _unused_loop_targets(tree: ast.Module, name: str) -> list[str]:
         if name not in reads:
             continue
         names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-        out += [v for v in names if v not in reads and not v.startswith("_") and v not in out]
+        out += [(v, body) for v in names if v not in reads and not v.startswith("_")
+                and v not in (o for o, _ in out)]
     return out
 
 

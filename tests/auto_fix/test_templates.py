@@ -112,10 +112,11 @@ def test_missing_import_of_module_and_member():
 
 
 def test_an_undefined_name_in_a_loop_becomes_the_loop_variable_it_never_used():
-    code = "def pad(cells, widths):\n    return [c.ljust(width) for c, w in zip(cells, widths)]\n"
-    cands = name_fixes.missing_names(_ctx(code, "name_error", "name 'width' is not defined", 2))
+    code = ("def _fit(c, width):\n    return c.ljust(width)\n\n\n"
+            "def pad(cells, widths):\n    return [_fit(c, width) for c, w in zip(cells, widths)]\n")
+    cands = name_fixes.missing_names(_ctx(code, "name_error", "name 'width' is not defined", 6))
     best = max(cands, key=lambda c: c.prior)
-    assert "c.ljust(w)" in best.code
+    assert "_fit(c, w)" in best.code and "c.ljust(width)" in best.code
 
 
 def test_close_name_and_attribute_matches():
