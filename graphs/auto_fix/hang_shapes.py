@@ -2,7 +2,7 @@
 (`current = parents.get(role)` instead of `.get(current)`), the next cursor is computed but never becomes the
 cursor (`next_cursor = page[...]` while the loop keeps calling with `cursor`), and a bisection that sets
 `lo = mid` under `while lo < hi` (it stops narrowing once `hi == lo + 1`), and a loop that waits for one
-substring to vanish while it replaces another.
+substring to vanish while it replaces another, and a walk up the parents that waits for one particular root.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -154,5 +154,39 @@ def mismatched_replacements(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def _climb(stmt: ast.stmt) -> tuple[str, str] | None:
+    """(`current`, new value text) for `current = current.parent` / `current = os.path.dirname(current)`."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    name, value = stmt.targets[0].id, stmt.value
+    if isinstance(value, ast.Attribute) and value.attr == "parent" and ast.unparse(value.value) == name:
+        return name, f"{name}.parent"
+    if isinstance(value, ast.Call) and ast.unparse(value.func).endswith("dirname") and value.args \
+            and ast.unparse(value.args[0]) == name:
+        return name, ast.unparse(value)
+    return None
+
+
+def fixed_point_roots(ctx: FixContext) -> list[Candidate]:
+    """A walk up the parents that stops at one particular root (`current == PurePosixPath("/")`): a relative
+    path never reaches it (its last parent is `.`, which is its own parent). The walk stops where going up no
+    longer changes anything (`current == current.parent`)."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While)):
+        climbs = [c for s in ast.walk(loop) if isinstance(s, ast.stmt) and (c := _climb(s))]
+        if not climbs:
+            continue
+        name, up = climbs[0]
+        for test in (n for n in ast.walk(loop) if isinstance(n, ast.Compare) and len(n.ops) == 1
+                     and isinstance(n.ops[0], ast.Eq | ast.NotEq) and ast.unparse(n.left) == name
+                     and not any(isinstance(x, ast.Name) and x.id == name for x in ast.walk(n.comparators[0]))):
+            out += node_candidate(ctx, test.comparators[0], up, f"the walk up from `{name}` stops where its parent "
+                                  f"is itself, not at `{ast.unparse(test.comparators[0])}` (which a relative path "
+                                  "never reaches)", 0.86)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {"hang": [restarted_walks, unused_cursors, stalled_bisections,
-                                                 unmarked_visits, mismatched_replacements]}
+                                                 unmarked_visits, mismatched_replacements, fixed_point_roots]}

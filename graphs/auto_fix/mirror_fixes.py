@@ -120,7 +120,16 @@ def regrouped_arithmetic(ctx: FixContext) -> list[Candidate]:
         # over every line a wrong value passes through).
         out += node_candidate(ctx, node, text, f"`{source}` multiplied before it subtracted/added; `{text}` groups "
                               "the operands as meant", 0.65 if node.lineno in lines else 0.55)
-    return out[:3]
+    for node in ast.walk(ctx.tree):
+        # `x * 1 - rate`: multiplying by 1 does nothing, so `(1 - rate)` was the factor.
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, _LOW) and isinstance(node.left, ast.BinOp)
+                and isinstance(node.left.op, ast.Mult) and isinstance(node.left.right, ast.Constant)
+                and node.left.right.value in (1, 1.0)):
+            op = "+" if isinstance(node.op, ast.Add) else "-"
+            text = f"{ast.unparse(node.left.left)} * ({ast.unparse(node.left.right)} {op} {ast.unparse(node.right)})"
+            out += node_candidate(ctx, node, text, f"`{ast.unparse(node)}` multiplies by 1; the factor was "
+                                  f"`({ast.unparse(node.left.right)} {op} {ast.unparse(node.right)})`", 0.8)
+    return out[:4]
 
 
 _STRICTNESS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}

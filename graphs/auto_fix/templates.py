@@ -141,6 +141,14 @@ def empty_guards(ctx: FixContext) -> list[Candidate]:
         if isinstance(node.slice, ast.Constant | ast.UnaryOp) and isinstance(node.ctx, ast.Load):
             seq = ast.unparse(node.value)
             out += _guard(ctx, node.lineno, f"not {seq}", f"`{seq}` can be empty", 0.6)
+            k = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            if isinstance(k, int) and k >= 1 and isinstance(node.value, ast.Name):
+                # `parts[1]` of a name without a comma: the input that lacks the part is kept as it is.
+                func = enclosing_function(ctx.tree, node.lineno) if ctx.tree is not None else None
+                params = [a.arg for a in func.args.args if a.arg not in ("self", "cls")] if func else []
+                for default in [f"{seq}[0]"] * (k == 1) + params[:1]:
+                    out += _guard(ctx, node.lineno, f"len({seq}) <= {k}", f"`{seq}` may have no item {k}; such "
+                                  f"input is kept as it is", 0.64, first_default=default)[:1]
     return out
 
 

@@ -91,7 +91,10 @@ def _bytes_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.
 def decode_formatted_bytes(ctx: FixContext) -> list[Candidate]:
     """Text shows "b'...'" because a bytes value went into an f-string, `%`, `.format` or `+ str()`: decode the
     bytes where they are computed (or at the one place they are formatted)."""
-    if ctx.tree is None or not _SHOWN_BYTES.search(ctx.message):
+    # pytest shortens long values in the assertion line (`'...'iVBORw0K'`); its diff lines show them whole.
+    shown = _SHOWN_BYTES.search(ctx.message) or any(_SHOWN_BYTES.search(line) for line in ctx.hints.splitlines()
+                                                    if re.match(r"E\s+[-+?]\s", line))
+    if ctx.tree is None or not shown:
         return []
     out = []
     funcs = {id(f): f for ln in ([ctx.line] if ctx.line else []) + ctx.suspicious[:6]

@@ -6,6 +6,7 @@ import ast
 
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.hang_shapes import (
+    fixed_point_roots,
     mismatched_replacements,
     restarted_walks,
     stalled_bisections,
@@ -95,3 +96,11 @@ def test_a_replace_loop_waits_for_the_substring_it_replaces():
     code = "def squeeze(s):\n    while '  ' in s:\n        s = s.replace('   ', '  ')\n    return s\n"
     assert working_codes(mismatched_replacements(_ctx(code)), "squeeze", ("a     b",), "a  b")
     assert mismatched_replacements(_ctx(code.replace("'   ', '  '", "'  ', ' '"))) == []
+
+
+def test_a_walk_up_the_parents_stops_where_the_parent_is_itself():
+    code = ("from pathlib import PurePosixPath\n\n\ndef rule(acl, path):\n    cur = PurePosixPath(path)\n"
+            "    while True:\n        if str(cur) in acl:\n            return acl[str(cur)]\n"
+            "        if cur == PurePosixPath('/'):\n            return 'deny'\n        cur = cur.parent\n")
+    codes = working_codes(fixed_point_roots(_ctx(code)), "rule", ({"/a": "read"}, "x/y"), "deny")
+    assert codes and working_codes(fixed_point_roots(_ctx(code)), "rule", ({"/a": "read"}, "/a/b"), "read")

@@ -46,6 +46,8 @@ def test_arithmetic_is_regrouped_as_meant():
     far = regrouped_arithmetic(_ctx(code, suspicious=[1]))  # all-constant: tried off the suspicious lines too
     assert working_codes(far, "to_c", (212,), 100.0) and far[0].prior < 0.65
     assert regrouped_arithmetic(_ctx("def g(a, b, c):\n    return a - b * c\n", suspicious=[1])) == []
+    code = "def share(x, rate):\n    return max(x, 0) * 1 - rate\n"
+    assert working_codes(regrouped_arithmetic(_ctx(code, suspicious=[2])), "share", (100, 0.25), 75.0)
 
 
 def test_both_bounds_of_an_interval_test_change_strictness_together():

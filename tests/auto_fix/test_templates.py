@@ -191,3 +191,10 @@ def test_every_operand_of_the_failing_expression_is_converted_at_once():
     cands = name_fixes.type_conversions(_ctx(code, "type_error", "unsupported operand type(s) for +: 'int' and 'str'",
                                              2))
     assert working_codes(cands, "secs", ("1", "02", "03"), 3723)
+
+
+def test_a_missing_later_part_keeps_the_input_as_it_is():
+    code = ("def short(name):\n    parts = [p.strip() for p in name.split(',', 1)]\n"
+            "    first = parts[1].split()[0]\n    return parts[0] + ', ' + first[0] + '.'\n")
+    cands = templates.empty_guards(_ctx(code, "index_error", "list index out of range", 3))
+    assert working_codes(cands, "short", ("World Health Organization",), "World Health Organization")

@@ -74,3 +74,9 @@ def test_decode_formatted_bytes_decodes_a_bytes_value_put_into_an_f_string():
     assert working_codes(cands, "cache_key", (1, 3), want)
     # no "b'...'" in the output: nothing to decode
     assert not decode_formatted_bytes(_ctx(TOKEN, "wrong_output", "assert 'x' == 'y'", suspicious=[7, 6]))
+    # pytest shortened the value in the assertion line; its diff line shows the bytes repr whole
+    ctx = _ctx(TOKEN, "wrong_output", "assert 'user:1:...8aefb\\''", suspicious=[7, 6])
+    ctx.hints = "E     - user:1:8aefb\nE     + user:1:b'8aefb'\ndef test_x():\n    f(b'raw')\n"
+    assert decode_formatted_bytes(ctx)
+    ctx.hints = "def test_x():\n    f(b'raw')\n"  # a bytes literal in the tests is not shown output
+    assert not decode_formatted_bytes(ctx)
