@@ -127,6 +127,9 @@ def test_the_copying_mutable_default_fix_is_only_a_variant_of_the_none_guard():
     assert "list(bag or [])" in copy.code and copy.variant
     mine = ["x"]
     assert _run(guard.code, "add", "y", mine) == ["x", "y"] and mine == ["x", "y"]
+    stored = "class Feed:\n    def __init__(self, items=[]):\n        self.items = items\n"
+    guard, copy = mutable_defaults(_ctx(stored))
+    assert guard.variant and not copy.variant  # state kept by the object must not alias the caller's list
 
 
 def test_discarded_results_are_assigned_back():
