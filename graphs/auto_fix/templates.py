@@ -93,7 +93,33 @@ def none_guards(ctx: FixContext) -> list[Candidate]:
         seen.add(target)
         prior = 0.9 if isinstance(node, ast.Attribute) and node.attr == attr else 0.6
         out += _guard(ctx, node.lineno, f"{target} is None", f"`{target}` can be None", prior, guarded=target)
+        raised = _RAISED_IN_TESTS.search(ctx.hints)
+        if raised:  # the tests expect bad input to raise: the guard raises that instead of returning
+            out += _raising_guard(ctx, node.lineno, f"{target} is None", raised[1], prior)
+        loop = next((w for w in ast.walk(ctx.tree) if isinstance(w, ast.While) and w.test.lineno == node.lineno
+                     and node in list(ast.walk(w.test))), None) if ctx.tree is not None else None
+        if loop is not None:  # `while node.cid not in seen`: the walk also ends when it runs out of nodes
+            test = f"{target} is not None and {ast.unparse(loop.test)}"
+            code = apply_edits(ctx.code, [node_edit(ctx.lines, loop.test, test)])
+            if code:
+                out.append(Candidate(code, "template", f"line {loop.lineno}: the loop also stops when `{target}` "
+                                     "runs out (None)", prior))
     return out
+
+
+_RAISED_IN_TESTS = re.compile(r"raises\(\s*([A-Z]\w*(?:Error|Exception))")
+
+
+def _raising_guard(ctx: FixContext, line: int, condition: str, exc: str, prior: float) -> list[Candidate]:
+    assert ctx.tree is not None
+    stmt = statement_at(ctx.tree, line)
+    if stmt is None:
+        return []
+    pad = indent_of(ctx.lines[stmt.lineno - 1])
+    code = insert_lines(ctx.code, stmt.lineno, [f"{pad}if {condition}:",
+                                                f"{pad}    raise {exc}(\"invalid input\")"])
+    return [Candidate(code, "template", f"line {stmt.lineno}: added guard `if {condition}: raise {exc}` (the "
+                      f"tests expect {exc} for such input)", prior)]
 
 
 _LIKENESS = re.compile(r"(?i)similar|likeness|match|overlap|jaccard|agree|identical|equal|same|coverage")

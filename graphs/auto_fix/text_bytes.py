@@ -12,7 +12,7 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.dataflow import data_sources
-from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit
+from graphs.auto_fix.edits import apply_edits, call_with, enclosing_function, node_edit
 from graphs.auto_fix.io_fixes import BYTES_OUT, NEEDS_BYTES, NEEDS_STR, callee
 from graphs.auto_fix.propose_types import Proposer
 
@@ -186,9 +186,27 @@ def cut_decodes(ctx: FixContext) -> list[Candidate]:
 
 
 _CRASHES = ["type_error", "other_exception", "attribute_error", "value_error"]
+_ESCAPED_TEXT = re.compile(r"\\\\?u[0-9a-fA-F]{4}")
+
+
+def ascii_json(ctx: FixContext) -> list[Candidate]:
+    """`json.dumps(payload)` writes `M\\u00fcsli` where readers expect `Müsli`: `ensure_ascii=False` keeps the
+    characters (the output shows `\\uXXXX` escapes and the tests spell the characters out)."""
+    if ctx.tree is None or not _ESCAPED_TEXT.search(ctx.message + ctx.hints) or ctx.hints.isascii():
+        return []
+    out: list[Candidate] = []
+    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and callee(n) in ("dumps", "dump")
+                 and not any(k.arg == "ensure_ascii" for k in n.keywords)):
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, call, call_with(call, "ensure_ascii=False"))])
+        if code:
+            out.append(Candidate(code, "template", f"line {call.lineno}: `ensure_ascii=False` writes the "
+                                 "characters themselves instead of `\\u` escapes", 0.88))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     **{c: [either_type, decode_at_source] for c in _CRASHES},
-    **{c: [decode_formatted_bytes, encoded_lengths, missing_normalization, cut_decodes]
+    **{c: [decode_formatted_bytes, encoded_lengths, missing_normalization, cut_decodes, ascii_json]
        for c in ("wrong_output", "assertion_error", "unknown")},
     **{c: [either_type, decode_at_source, cut_decodes] for c in ("other_exception", "value_error")},
 }

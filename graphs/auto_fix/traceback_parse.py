@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>\S+))?')
-_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Iteration|Timeout))"
+_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Iteration|Timeout|"
+                  r"InvalidOperation|DivisionByZero|Overflow|Underflow|FloatOperation))"  # decimal's signals
                   r"(?::\s?(?P<msg>.*))?$")
 _PYTEST_LOC = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<type>[A-Za-z_][\w.]*)$")
 _PYTEST_SHORT = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in (?P<func>\S+)$")  # `--tb=short` frames

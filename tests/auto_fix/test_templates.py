@@ -198,3 +198,21 @@ def test_a_missing_later_part_keeps_the_input_as_it_is():
             "    first = parts[1].split()[0]\n    return parts[0] + ', ' + first[0] + '.'\n")
     cands = templates.empty_guards(_ctx(code, "index_error", "list index out of range", 3))
     assert working_codes(cands, "short", ("World Health Organization",), "World Health Organization")
+
+
+def test_none_guards_raise_what_the_tests_expect_and_end_walks_that_run_out():
+    import pytest
+
+    code = ("import re\n\nRX = re.compile(r'(\\d+)-(\\d+)')\n\n\ndef span(t):\n    m = RX.match(t)\n"
+            "    a, b = m.groups()\n    return int(a), int(b)\n")
+    ctx = _ctx(code, "none_attribute", "'NoneType' object has no attribute 'groups'", 8)
+    ctx.hints = "def test_bad():\n    with pytest.raises(ValueError):\n        span('x')\n"
+    raising = [c for c in templates.none_guards(ctx) if "raise ValueError" in c.code]
+    scope: dict = {}
+    exec(compile(raising[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    with pytest.raises(ValueError):
+        scope["span"]("x")
+    code = ("class N:\n    def __init__(self, v, up=None):\n        self.v, self.up = v, up\n\n\n"
+            "def find(n, want):\n    while n.v != want:\n        n = n.up\n    return n\n")
+    cands = templates.none_guards(_ctx(code, "none_attribute", "'NoneType' object has no attribute 'v'", 7))
+    assert any("while n is not None and n.v != want:" in c.code for c in cands)

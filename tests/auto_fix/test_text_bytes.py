@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.text_bytes import decode_at_source, decode_formatted_bytes, either_type
+from graphs.auto_fix.text_bytes import ascii_json, decode_at_source, decode_formatted_bytes, either_type
 from tests.auto_fix.snippets import working_codes
 
 
@@ -80,3 +80,12 @@ def test_decode_formatted_bytes_decodes_a_bytes_value_put_into_an_f_string():
     assert decode_formatted_bytes(ctx)
     ctx.hints = "def test_x():\n    f(b'raw')\n"  # a bytes literal in the tests is not shown output
     assert not decode_formatted_bytes(ctx)
+
+
+def test_json_keeps_non_ascii_characters_when_the_tests_spell_them_out():
+    code = "import json\n\n\ndef export(name):\n    return json.dumps({'name': name})\n"
+    ctx = _ctx(code, "wrong_output", "assert '\"name\": \"M\\\\u00fcsli\"' == ...")
+    ctx.hints = "def test_x():\n    assert '\"Müsli\"' in export('Müsli')\n"
+    assert working_codes(ascii_json(ctx), "export", ("Müsli",), '{"name": "Müsli"}')
+    ctx.hints = "def test_x():\n    assert export('x')\n"
+    assert ascii_json(ctx) == []

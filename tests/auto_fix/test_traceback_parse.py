@@ -134,3 +134,10 @@ def test_pytest_short_tracebacks_give_the_solution_frame():
     parsed = parse_traceback(text)
     assert (parsed.exception_type, parsed.line, parsed.function) == ("TypeError", 7, "summary")
     assert parsed.frames[-1].text == "return ', '.join(ids)"
+
+
+def test_decimal_signals_in_pytest_short_output_are_exceptions():
+    text = ("solution.py:12: in parse\n    out.append(Decimal(t))\n"
+            "E   decimal.InvalidOperation: [<class 'decimal.ConversionSyntax'>]\n")
+    parsed = parse_traceback(text)
+    assert parsed.exception_type == "InvalidOperation" and parsed.line == 12
