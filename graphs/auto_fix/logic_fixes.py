@@ -180,6 +180,49 @@ def true_divisions(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_BELOW, _ABOVE = (ast.Lt, ast.LtE), (ast.Gt, ast.GtE)
+
+
+_LOW_END = re.compile(r"(?i)low|min|start|from|floor|begin|\blo\b")
+_HIGH_END = re.compile(r"(?i)high|max|end|\bto\b|ceil|cap|\bhi\b")
+
+
+def _direction(cmp: ast.Compare, subject: str) -> str | None:
+    """"below-low"/"above-high" when `cmp` puts `subject` under a low end or over a high end (by their names)."""
+    op, left, right = cmp.ops[0], ast.unparse(cmp.left), ast.unparse(cmp.comparators[0])
+    if left == subject:
+        side, bound = ("below" if isinstance(op, _BELOW) else "above" if isinstance(op, _ABOVE) else None), right
+    elif right == subject:
+        side, bound = ("above" if isinstance(op, _BELOW) else "below" if isinstance(op, _ABOVE) else None), left
+    else:
+        return None
+    if side == "below" and _LOW_END.search(bound) and not _HIGH_END.search(bound):
+        return "below-low"
+    if side == "above" and _HIGH_END.search(bound) and not _LOW_END.search(bound):
+        return "above-high"
+    return None
+
+
+def contradictory_ranges(ctx: FixContext) -> list[Candidate]:
+    """`value < limits.low and value > limits.high` can never hold (a value is not below the low end and above the
+    high end at once): outside a range is `or`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BoolOp) and isinstance(n.op, ast.And)
+                 and len(n.values) == 2 and all(isinstance(v, ast.Compare) and len(v.ops) == 1 for v in n.values)):
+        a, b = node.values
+        subjects = {ast.unparse(a.left), ast.unparse(a.comparators[0])} & {ast.unparse(b.left),
+                                                                           ast.unparse(b.comparators[0])}
+        for subject in subjects:
+            if {_direction(a, subject), _direction(b, subject)} == {"below-low", "above-high"}:
+                text = f"{ast.unparse(a)} or {ast.unparse(b)}"
+                out += node_candidate(ctx, node, text, f"`{ast.unparse(node)}` can never hold; outside the range "
+                                      "is `or`", 0.9)
+                break
+    return out
+
+
 def rounded_floor_divisions(ctx: FixContext) -> list[Candidate]:
     """`round(total // n, 1)` or `float(total // n)`: asking for decimals of a floor division is a contradiction;
     the `//` was meant as `/` (anywhere in the module: with one failing test every line ties on suspicion)."""
@@ -347,5 +390,5 @@ def case_folded_memberships(ctx: FixContext) -> list[Candidate]:
 
 _WRONG = [falsy_values, ceil_divisions, unused_loop_variables, stale_self_assignments, conditional_tails,
           one_based_offsets, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
-          true_divisions, data_keys, case_folded_memberships, rounded_floor_divisions]
+          true_divisions, data_keys, case_folded_memberships, rounded_floor_divisions, contradictory_ranges]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

@@ -191,6 +191,8 @@ def test_a_plural_key_is_normalised_to_the_table_singular():
     ctx = FixContext(code=code, tree=ast.parse(code), error_class="key_error", exception_type="KeyError",
                      message="'cups'", line=5)
     assert working_codes(key_shapes(ctx), "tbsp", (2, "cups"), 32)
+    best = max(key_shapes(ctx), key=lambda c: c.prior)  # the most thorough normaliser that fits comes first
+    assert 'unit.strip().lower().rstrip("s")' in best.code
 
 
 def test_a_similarity_of_two_empty_inputs_is_guarded_as_identical():

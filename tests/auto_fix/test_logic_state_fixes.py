@@ -9,6 +9,7 @@ from graphs.auto_fix.logic_fixes import (
     case_folded_memberships,
     ceil_divisions,
     conditional_tails,
+    contradictory_ranges,
     data_keys,
     falsy_values,
     find_misses,
@@ -167,3 +168,9 @@ def test_decimals_asked_of_a_floor_division_make_it_a_true_division():
     code = "def mean(xs):\n    return round(sum(xs) // len(xs), 1)\n\n\ndef show(xs):\n    return f'{mean(xs)}'\n"
     assert working_codes(rounded_floor_divisions(_ctx(code)), "mean", ([1, 2],), 1.5)
     assert rounded_floor_divisions(_ctx("def pages(n):\n    return round(n // 3)\n")) == []
+
+
+def test_a_value_below_the_low_end_and_above_the_high_end_is_an_or():
+    code = "def outside(v, lo, hi):\n    return v < lo and v > hi\n"
+    assert working_codes(contradictory_ranges(_ctx(code)), "outside", (35, 10, 30), True)
+    assert contradictory_ranges(_ctx("def inside(v, lo, hi):\n    return v > lo and v < hi\n")) == []
