@@ -2,7 +2,8 @@
 (`current = parents.get(role)` instead of `.get(current)`), the next cursor is computed but never becomes the
 cursor (`next_cursor = page[...]` while the loop keeps calling with `cursor`), and a bisection that sets
 `lo = mid` under `while lo < hi` (it stops narrowing once `hi == lo + 1`), and a loop that waits for one
-substring to vanish while it replaces another, and a walk up the parents that waits for one particular root.
+substring to vanish while it replaces another, a walk up the parents that waits for one particular root, and a
+worklist loop that picks items without taking them off.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -188,5 +189,38 @@ def fixed_point_roots(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_TAKERS = frozenset({"min", "max", "next", "choice"})
+_SHRINKERS = frozenset({"remove", "pop", "discard", "popleft", "clear", "popitem"})
+
+
+def unconsumed_worklists(ctx: FixContext) -> list[Candidate]:
+    """`while remaining: nearest = min(remaining, ...)` picks an item and never takes it off the list, so the
+    list never empties: the picked item is removed once it is handled."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for loop in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.While) and isinstance(n.test, ast.Name)):
+        work = loop.test.id
+        body = [n for s in loop.body for n in ast.walk(s)]
+        shrunk = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _SHRINKERS
+                     and ast.unparse(n.func.value) == work for n in body) or any(
+            isinstance(n, ast.Name) and n.id == work and isinstance(n.ctx, ast.Store | ast.Del) for n in body) or any(
+            isinstance(n, ast.Delete) and work in ast.unparse(n) for n in body)
+        if shrunk:
+            continue
+        for stmt in (s for s in loop.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+                     and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Call)
+                     and isinstance(s.value.func, ast.Name | ast.Attribute)
+                     and (s.value.func.id if isinstance(s.value.func, ast.Name) else s.value.func.attr) in _TAKERS
+                     and work in {n.id for n in ast.walk(s.value) if isinstance(n, ast.Name)}):
+            item = stmt.targets[0].id
+            code = insert_lines(ctx.code, (stmt.end_lineno or stmt.lineno) + 1,
+                                [f"{indent_of(ctx.lines[stmt.lineno - 1])}{work}.remove({item})"])
+            out.append(Candidate(code, "template", f"line {stmt.lineno}: `{item}` is taken off `{work}` once it is "
+                                 f"picked, so `while {work}` can end", 0.86))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {"hang": [restarted_walks, unused_cursors, stalled_bisections,
-                                                 unmarked_visits, mismatched_replacements, fixed_point_roots]}
+                                                 unmarked_visits, mismatched_replacements, fixed_point_roots,
+                                                 unconsumed_worklists]}

@@ -247,6 +247,9 @@ def wrong_attributes(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_NUMERIC_BUILTINS = frozenset({"divmod", "pow", "abs", "round", "range", "chr", "hex", "bin", "oct"})
+
+
 def type_conversions(ctx: FixContext) -> list[Candidate]:
     """TypeError mixing str and numbers on the failing line: wrap an operand in str()/int()/float()."""
     if ctx.tree is None or ctx.line is None or not re.search(r"str|int|float", ctx.message):
@@ -264,6 +267,8 @@ def type_conversions(ctx: FixContext) -> list[Candidate]:
             operands = [node.left, *node.comparators]
         elif isinstance(node, ast.AugAssign):
             operands = [node.value]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NUMERIC_BUILTINS:
+            operands = [a for a in node.args if not isinstance(a, ast.Constant)]  # `divmod(seconds, 60)` of text
         for operand in operands:
             if isinstance(operand, ast.Constant) and isinstance(operand.value, str):
                 continue

@@ -1,7 +1,7 @@
 """Repairs of state written in the wrong shape: a `reset()` that forgets some of the fields `__init__` set, a
 grouping loop that overwrites each key's list instead of appending to it, a mapping stored the wrong way round
 (`store[email] = token` read back as `store[token]`), a missing-match guard its sibling lines already have, and a
-flag initialised and read but never set.
+flag initialised and read but never set, and a method that undoes another only halfway.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -161,8 +161,60 @@ def never_set_flags(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_UNDO = {"remove": "add", "discard": "add", "add": "discard", "append": "remove"}
+
+
+def _self_changes(method: ast.FunctionDef) -> list[tuple[str, str, str, ast.stmt]]:
+    """(attribute, operation, key or argument text, statement) for `self.a.op(x)`, `self.a[k] = v`,
+    `self.a.pop(k)` and `del self.a[k]` in `method`."""
+    out = []
+    for stmt in (s for s in ast.walk(method) if isinstance(s, ast.stmt)):
+        for node in ast.walk(stmt) if isinstance(stmt, ast.Expr | ast.Assign | ast.Delete | ast.Return) else []:
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args
+                    and isinstance(node.func.value, ast.Attribute) and isinstance(node.func.value.value, ast.Name)
+                    and node.func.value.value.id == "self"):
+                op = "delitem" if node.func.attr == "pop" else node.func.attr
+                out.append((node.func.value.attr, op, ast.unparse(node.args[0]), stmt))
+        targets = stmt.targets if isinstance(stmt, ast.Assign | ast.Delete) else []
+        for t in targets:
+            if (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Attribute)
+                    and isinstance(t.value.value, ast.Name) and t.value.value.id == "self"):
+                out.append((t.value.attr, "delitem" if isinstance(stmt, ast.Delete) else "setitem",
+                            ast.unparse(t.slice), stmt))
+    return out
+
+
+def unpaired_inverses(ctx: FixContext) -> list[Candidate]:
+    """`rent` takes the plate out of `self.available` and records it in `self.rented`; `give_back` drops it from
+    `self.rented` but never puts it back into `self.available`. The undoing method undoes every change."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for cls in (c for c in ast.walk(ctx.tree) if isinstance(c, ast.ClassDef)):
+        methods = [f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name != "__init__"]
+        changes = {m.name: _self_changes(m) for m in methods}
+        for doer in methods:
+            for undoer in (m for m in methods if m is not doer):
+                for attr, _, key, _ in (c for c in changes[doer.name] if c[1] == "setitem"):
+                    undone = next((c for c in changes[undoer.name] if c[0] == attr and c[1] == "delitem"), None)
+                    if undone is None:
+                        continue
+                    touched = {c[0] for c in changes[undoer.name]}
+                    for other, other_op, arg, _ in changes[doer.name]:
+                        if other == attr or other in touched or other_op not in _UNDO or arg != key:
+                            continue
+                        stmt = undone[3]
+                        line = f"{indent_of(ctx.lines[stmt.lineno - 1])}self.{other}.{_UNDO[other_op]}({undone[2]})"
+                        at = stmt.lineno if isinstance(stmt, ast.Return) else (stmt.end_lineno or stmt.lineno) + 1
+                        code = insert_lines(ctx.code, at, [line])
+                        out.append(Candidate(code, "template", f"line {stmt.lineno}: `{undoer.name}` undoes "
+                                             f"`{doer.name}` on `self.{attr}` but not on `self.{other}`: "
+                                             f"`self.{other}.{_UNDO[other_op]}(...)` added", 0.82))
+    return out[:3]
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
-    **{cls: [incomplete_resets, appended_groups, swapped_mappings, never_set_flags]
+    **{cls: [incomplete_resets, appended_groups, swapped_mappings, never_set_flags, unpaired_inverses]
        for cls in ("wrong_output", "assertion_error")},
     "none_attribute": [sibling_guards],
     "attribute_error": [sibling_guards],

@@ -10,6 +10,7 @@ from graphs.auto_fix.hang_shapes import (
     mismatched_replacements,
     restarted_walks,
     stalled_bisections,
+    unconsumed_worklists,
     unused_cursors,
 )
 from tests.auto_fix.snippets import working_codes
@@ -104,3 +105,10 @@ def test_a_walk_up_the_parents_stops_where_the_parent_is_itself():
             "        if cur == PurePosixPath('/'):\n            return 'deny'\n        cur = cur.parent\n")
     codes = working_codes(fixed_point_roots(_ctx(code)), "rule", ({"/a": "read"}, "x/y"), "deny")
     assert codes and working_codes(fixed_point_roots(_ctx(code)), "rule", ({"/a": "read"}, "/a/b"), "read")
+
+
+def test_a_worklist_loop_takes_the_picked_item_off_the_list():
+    code = ("def order(xs):\n    left = list(xs)\n    out = []\n    while left:\n        x = min(left)\n"
+            "        out.append(x)\n    return out\n")
+    assert working_codes(unconsumed_worklists(_ctx(code)), "order", ([3, 1, 2],), [1, 2, 3])
+    assert unconsumed_worklists(_ctx(code.replace("out.append(x)", "left.remove(x)"))) == []

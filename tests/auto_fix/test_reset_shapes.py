@@ -12,6 +12,7 @@ from graphs.auto_fix.reset_shapes import (
     never_set_flags,
     sibling_guards,
     swapped_mappings,
+    unpaired_inverses,
 )
 from tests.auto_fix.snippets import working_codes
 
@@ -74,3 +75,13 @@ def test_a_flag_read_but_never_set_is_set_by_the_branch_that_detects_it():
             "        s = s[1:-1]\n    value = float(s)\n    return -value if negative else value\n")
     assert working_codes(never_set_flags(_ctx(code)), "amount", ("(12.5)",), -12.5)
     assert never_set_flags(_ctx(code.replace("        s = s[1:-1]", "        s, negative = s[1:-1], True"))) == []
+
+
+def test_a_method_that_undoes_another_undoes_all_of_it():
+    code = ("class Fleet:\n    def __init__(self, cars):\n        self.free = set(cars)\n        self.out = {}\n\n"
+            "    def rent(self, car, who):\n        self.free.remove(car)\n        self.out[car] = who\n\n"
+            "    def back(self, car):\n        return self.out.pop(car)\n")
+    (cand,) = unpaired_inverses(_ctx(code))
+    fleet = _load(cand.code)["Fleet"](["a"])
+    fleet.rent("a", "jo")
+    assert fleet.back("a") == "jo" and fleet.free == {"a"}

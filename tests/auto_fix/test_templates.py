@@ -225,3 +225,10 @@ def test_every_update_of_a_counter_map_starts_missing_keys_at_zero():
     codes = working_codes(cands, "replay", ([("out", "a", 3), ("in", "a", 1)],), {"a": -2})
     assert any("defaultdict(int)" in c and "from collections import defaultdict" in c for c in codes)
     assert any("bal.get(e[1], 0) - e[2]" in c for c in codes)
+
+
+def test_numeric_builtins_given_text_convert_it():
+    code = "def hms(seconds):\n    m, s = divmod(seconds, 60)\n    return f'{m}:{s:02d}'\n"
+    cands = name_fixes.type_conversions(_ctx(code, "type_error",
+                                             "unsupported operand type(s) for divmod(): 'str' and 'int'", 2))
+    assert working_codes(cands, "hms", ("125",), "2:05")
