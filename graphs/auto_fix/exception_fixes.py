@@ -319,8 +319,31 @@ def _translated(keep: list[str], handler: ast.ExceptHandler, message: str) -> tu
 _SILENT = ["wrong_output", "assertion_error", "unknown", "static_finding", "other_exception"]
 
 
+def early_exits_before_cleanup(ctx: FixContext) -> list[Candidate]:
+    """`acquired = lock.acquire(blocking=False)` then `try: if not acquired: return False ... finally:
+    lock.release()`: the early exit still runs the cleanup of what it never set up (`release unlocked lock`).
+    The check moves in front of the `try`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for node in (t for t in try_nodes(ctx.tree) if t.finalbody and t.body and isinstance(t.body[0], ast.If)):
+        check = node.body[0]
+        if check.orelse or len(node.body) < 2 or not all(isinstance(s, ast.Return | ast.Raise) for s in check.body):
+            continue
+        lines = ctx.code.splitlines(keepends=True)
+        start, end = check.lineno - 1, check.end_lineno or check.lineno
+        block = lines[start:end]
+        shift = len(indent_of(ctx.lines[check.lineno - 1])) - len(indent_of(ctx.lines[node.lineno - 1]))
+        moved = [ln[shift:] if ln[:shift].strip() == "" else ln for ln in block]
+        new = lines[:node.lineno - 1] + moved + lines[node.lineno - 1:start] + lines[end:]
+        out.append(Candidate("".join(new), "template", f"line {check.lineno}: the early exit ran the `finally` "
+                             f"cleanup of what was never set up; the check now comes before the `try`", 0.84))
+    return out
+
+
 def _table() -> dict[str, list[Proposer]]:
-    table: dict[str, list[Proposer]] = {"*": [or_in_except, reorder_handlers, finally_returns, widen_handlers]}
+    table: dict[str, list[Proposer]] = {"*": [or_in_except, reorder_handlers, finally_returns, widen_handlers,
+                                               early_exits_before_cleanup]}
 
     def add(classes: list[str], *proposers: Proposer) -> None:
         for cls in classes:

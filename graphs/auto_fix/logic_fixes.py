@@ -27,7 +27,7 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
         if getattr(node, "lineno", getattr(getattr(node, "iter", None), "lineno", 0)) not in near:
             continue
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(
-                node.operand, ast.Name | ast.Attribute | ast.Subscript | ast.Call):
+                node.operand, ast.Name | ast.Attribute | ast.Subscript | ast.Call) and not _boolean_call(node.operand):
             x = ast.unparse(node.operand)
             out += node_candidate(ctx, node, f"{x} is None", f"`not {x}` is also true for 0 and \"\"; `{x} is None`", 0.8)
         elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2 and isinstance(
@@ -45,6 +45,38 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
                 x = ast.unparse(cond)  # `[r for r in rows if r]` drops the zeros along with the Nones
                 out += node_candidate(ctx, cond, f"{x} is not None", f"`if {x}` in the filter also dropped 0 and "
                                       f"\"\"; `{x} is not None`", 0.78)
+    return out
+
+
+_BOOLEAN_CALLS = frozenset({"all", "any", "isinstance", "issubclass", "callable", "hasattr", "bool", "startswith",
+                            "endswith", "exists", "is_file", "is_dir", "match", "fullmatch", "search"})
+
+
+def _boolean_call(node: ast.expr) -> bool:
+    """A call that answers yes or no (`all(...)`, `s.isdigit()`): it is never 0, "" or None."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(
+        node.func, ast.Attribute) else ""
+    return name in _BOOLEAN_CALLS or name.startswith(("is", "has"))
+
+
+def mismatched_seen_sets(ctx: FixContext) -> list[Candidate]:
+    """`if key in seen: continue` then `seen.add(row["email"])`: the set is checked with one value and filled
+    with another, so the check never hits. The set records what it is checked with."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)):
+        checked = {ast.unparse(c.comparators[0]): ast.unparse(c.left) for c in ast.walk(func)
+                   if isinstance(c, ast.Compare) and len(c.ops) == 1 and isinstance(c.ops[0], ast.In | ast.NotIn)
+                   and isinstance(c.left, ast.Name) and isinstance(c.comparators[0], ast.Name)}
+        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                     and n.func.attr == "add" and len(n.args) == 1 and ast.unparse(n.func.value) in checked):
+            want = checked[ast.unparse(call.func.value)]
+            if ast.unparse(call.args[0]) != want:
+                out += node_candidate(ctx, call.args[0], want, f"`{ast.unparse(call.func.value)}` is checked with "
+                                      f"`{want}`, so it records `{want}`", 0.86)
     return out
 
 
@@ -390,5 +422,6 @@ def case_folded_memberships(ctx: FixContext) -> list[Candidate]:
 
 _WRONG = [falsy_values, ceil_divisions, unused_loop_variables, stale_self_assignments, conditional_tails,
           one_based_offsets, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
-          true_divisions, data_keys, case_folded_memberships, rounded_floor_divisions, contradictory_ranges]
+          true_divisions, data_keys, case_folded_memberships, rounded_floor_divisions, contradictory_ranges,
+          mismatched_seen_sets]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

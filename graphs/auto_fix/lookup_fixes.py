@@ -310,8 +310,12 @@ def import_names(ctx: FixContext) -> list[Candidate]:
             options.append((text, f"`{module}` has no `{name}`; imported `{new}` (closest name)", 0.9 * 0.9 ** i,
                             renames))
     for other in (o for o in (*_submodules(real), name, *_HOMES) if o != module):  # `from fnmatch import fnmatch`
-        if hasattr(stdlib_module(other), name):
-            moved = (line(module, rest) + "\n" + pad if rest else "") + line(other, [alias])
+        home = stdlib_module(other)
+        if hasattr(home, name):
+            # The names beside it that `module` lacks too move along (`from urllib import quote, urlencode`).
+            along = [a for a in rest if real is not None and not hasattr(real, a.name) and hasattr(home, a.name)]
+            stay = [a for a in rest if a not in along]
+            moved = (line(module, stay) + "\n" + pad if stay else "") + line(other, [alias, *along])
             options.append((moved, f"`{name}` lives in `{other}`, not `{module}`", 0.88, []))
             break
     if not used:

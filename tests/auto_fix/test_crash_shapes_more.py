@@ -86,6 +86,10 @@ def test_a_name_imported_from_a_package_comes_from_its_submodule():
     msg = "cannot import name 'urlencode' from 'urllib' (urllib/__init__.py)"
     cands = import_names(_ctx(code, "import_error", msg, line=1))
     assert working_codes(cands, "key", ("https://h/p", {"b": 1, "a": "x y"}), "/p?a=x+y&b=1")
+    code = "from urllib import quote, urlencode\n\n\ndef q(s):\n    return quote(s) + '&' + urlencode({'a': s})\n"
+    msg = "cannot import name 'quote' from 'urllib' (urllib/__init__.py)"
+    cands = import_names(_ctx(code, "import_error", msg, line=1))
+    assert "from urllib.parse import quote, urlencode" in cands[0].code  # its neighbour moves along
 
 
 def test_an_attribute_is_matched_to_its_abbreviation():

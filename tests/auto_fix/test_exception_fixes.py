@@ -13,6 +13,7 @@ from graphs.auto_fix import io_fixes
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.exception_fixes import (
     PROPOSERS,
+    early_exits_before_cleanup,
     finally_returns,
     or_in_except,
     reorder_handlers,
@@ -281,3 +282,17 @@ def test_the_expected_error_type_is_raised_from_the_caught_one():
     with pytest.raises(scope["ConfigError"]):
         scope["port"]({})
     assert scope["port"]({"port": "80"}) == 80
+
+
+def test_an_early_exit_moves_in_front_of_the_try_whose_finally_cleans_up():
+    import threading
+
+    code = ("import threading\n\nLOCK = threading.Lock()\n\n\ndef run(job):\n    got = LOCK.acquire(blocking=False)\n"
+            "    try:\n        if not got:\n            return False\n        job()\n        return True\n"
+            "    finally:\n        LOCK.release()\n")
+    (cand,) = early_exits_before_cleanup(_ctx(code, "runtime_error", "RuntimeError", "release unlocked lock", 14))
+    scope: dict = {}
+    exec(compile(cand.code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    inner = []
+    assert scope["run"](lambda: inner.append(scope["run"](lambda: None))) is True and inner == [False]
+    assert isinstance(scope["LOCK"], type(threading.Lock())) and not scope["LOCK"].locked()

@@ -15,6 +15,7 @@ from graphs.auto_fix.logic_fixes import (
     find_misses,
     loop_handlers,
     merge_orders,
+    mismatched_seen_sets,
     one_based_offsets,
     precedence_groups,
     rounded_floor_divisions,
@@ -174,3 +175,10 @@ def test_a_value_below_the_low_end_and_above_the_high_end_is_an_or():
     code = "def outside(v, lo, hi):\n    return v < lo and v > hi\n"
     assert working_codes(contradictory_ranges(_ctx(code)), "outside", (35, 10, 30), True)
     assert contradictory_ranges(_ctx("def inside(v, lo, hi):\n    return v > lo and v < hi\n")) == []
+
+
+def test_a_seen_set_records_the_value_it_is_checked_with_and_boolean_calls_are_not_falsy_values():
+    code = ("def unique(rows):\n    seen, out = set(), []\n    for r in rows:\n        k = r.lower()\n"
+            "        if k in seen:\n            continue\n        seen.add(r)\n        out.append(r)\n    return out\n")
+    assert working_codes(mismatched_seen_sets(_ctx(code)), "unique", (["A", "a"],), ["A"])
+    assert falsy_values(_ctx("def f(s):\n    return not all(c.isdigit() for c in s)\n")) == []
