@@ -194,9 +194,28 @@ def enumerate_starts(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+_NEAREST = re.compile(r"(?i)\b(?:round(?:ed|s)? to the nearest|nearest whole|rounded (?:to|off)\b)")
+
+
+def truncations_meant_as_rounding(ctx: FixContext) -> list[Candidate]:
+    """`int(100 * a / b)` cuts the fraction off where the docstring (or the user) says "rounded to the nearest":
+    `round(...)`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)):
+        if not _NEAREST.search((ast.get_docstring(func) or "") + "\n" + ctx.hints):
+            continue
+        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                     and n.func.id == "int" and len(n.args) == 1 and isinstance(n.args[0], ast.BinOp)):
+            out += node_candidate(ctx, call, f"round({ast.unparse(call.args[0])})", "the value is rounded to the "
+                                  "nearest as stated, not cut off by `int()`", 0.84)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members, named_argument_order,
-             enumerate_starts]
+             enumerate_starts, truncations_meant_as_rounding]
        for cls in ("wrong_output", "assertion_error", "unknown")},
     "hang": [numeric_members],
 }

@@ -127,7 +127,8 @@ def _loop_names(loop: ast.While) -> set[str]:
 
 def short_steps(ctx: FixContext) -> list[Candidate]:
     """Hangs: a loop variable advanced by a computed step that can be zero (`pos += size` with an empty
-    record): step one further (`pos += size + 1`) so every iteration makes progress."""
+    record): at least one (`max(size, 1)`), or one further (`pos += size + 1`), so every iteration makes
+    progress."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
@@ -136,12 +137,14 @@ def short_steps(ctx: FixContext) -> list[Candidate]:
         for node in ast.walk(loop):
             if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in names \
                     and isinstance(node.op, ast.Add) and not isinstance(node.value, ast.Constant):
-                step = ast.BinOp(copy.deepcopy(node.value), ast.Add(), ast.Constant(1))
-                code = apply_edits(ctx.code, [node_edit(ctx.lines, node.value, ast.unparse(step))])
-                if code:
-                    out.append(Candidate(code, "template", f"line {node.lineno}: step `{ast.unparse(node.value)}`"
-                                         f" → `{ast.unparse(step)}` so the loop advances even when the step is 0",
-                                         0.6))
+                value = ast.unparse(node.value)
+                # `max(step, 1)` only changes the zero steps; `step + 1` changes every step.
+                for text, prior in ((f"max({value}, 1)", 0.62), (f"{value} + 1" if not isinstance(
+                        node.value, ast.BinOp | ast.IfExp) else f"({value}) + 1", 0.6)):
+                    code = apply_edits(ctx.code, [node_edit(ctx.lines, node.value, text)])
+                    if code:
+                        out.append(Candidate(code, "template", f"line {node.lineno}: step `{value}` → `{text}` so "
+                                             "the loop advances even when the step is 0", prior))
     return out
 
 

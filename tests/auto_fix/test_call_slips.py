@@ -8,6 +8,7 @@ import ast
 from graphs.auto_fix.call_slips import (
     backspace_literals,
     enumerate_starts,
+    truncations_meant_as_rounding,
     twice_iterated_params,
     uncalled_methods,
 )
@@ -84,3 +85,9 @@ def test_enumerate_numbers_from_one_or_back_from_zero():
     back = code.replace("enumerate(lines)", "enumerate(lines, 1)")
     assert working_codes(enumerate_starts(_ctx(back, suspicious=[2])), "numbered", (["a"],), ["0: a"])
     assert enumerate_starts(_ctx(code.replace("enumerate(lines)", "enumerate(lines, 5)"), suspicious=[2])) == []
+
+
+def test_a_truncation_is_rounded_when_the_docstring_says_nearest():
+    code = "def pct(a, b):\n    \"\"\"Whole percentage, rounded to the nearest.\"\"\"\n    return int(100 * a / b)\n"
+    assert working_codes(truncations_meant_as_rounding(_ctx(code)), "pct", (2, 3), 67)
+    assert truncations_meant_as_rounding(_ctx(code.replace("rounded to the nearest", "truncated"))) == []
