@@ -401,8 +401,8 @@ _EMPTY = {ast.List: "[]", ast.Dict: "{}", ast.Set: "set()"}
 def mutable_defaults(ctx: FixContext) -> list[Candidate]:
     """`def f(x=[])` → `def f(x=None)` plus either `if x is None: x = []` or a fresh copy `x = list(x or [])` at
     the top of the body (the copy also stops the function from changing or aliasing the caller's object). One
-    of the two is a ranking variant, chosen only when the tests reject the other: the copy, unless the value is
-    kept as the object's state."""
+    of the two is a ranking variant, chosen only when the tests reject the other: the guard, unless callers are
+    meant to see the change (they pass the object by name, or the docstring says results are added to it)."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
@@ -426,12 +426,13 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                 kind = type(default)
                 copied = insert_lines(code, first.lineno, [f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or "
                                                            f"{_EMPTY[kind]})"])
-                # Kept as the object's state (`self.items = items`): the object must not alias the caller's list,
-                # so there the copy is the idiom and the bare guard the variant.
-                stored = any(isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id == arg.arg
-                             and any(isinstance(t, ast.Attribute) for t in n.targets) for n in ast.walk(func))
-                out[-1].variant = stored
+                # The copy is the idiom (the function must not change or alias the caller's object) unless the
+                # caller is meant to see the change: the module's own callers pass the object by name, or the
+                # docstring says results are added to the one given.
+                in_place = passed or bool(re.search(rf"(?i)(?:append|add|extend|updat|collect)\w* (?:to|into|in) "
+                                                    rf"`?{arg.arg}`?", ast.get_docstring(func) or ""))
+                out[-1].variant = not in_place
                 out.append(Candidate(copied, "template", f"line {func.lineno}: default `{arg.arg}` → None and a "
                                      "fresh copy per call (the mutable default was shared between calls and the "
-                                     "caller's object was changed in place)", 0.6, variant=not stored))
+                                     "caller's object was changed in place)", 0.6, variant=in_place))
     return out

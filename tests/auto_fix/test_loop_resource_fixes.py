@@ -120,16 +120,19 @@ def test_mutable_default_gets_a_fresh_copy_that_spares_the_caller():
     assert _run(fixed, "with_admin") == ["admin"]
 
 
-def test_the_copying_mutable_default_fix_is_only_a_variant_of_the_none_guard():
+def test_the_mutable_default_fix_copies_unless_callers_are_meant_to_see_the_change():
     code = "def add(item, bag=[]):\n    bag.append(item)\n    return bag\n"
     guard, copy = mutable_defaults(_ctx(code))
-    assert "if bag is None:" in guard.code and not guard.variant
-    assert "list(bag or [])" in copy.code and copy.variant
+    assert "if bag is None:" in guard.code and guard.variant
+    assert "list(bag or [])" in copy.code and not copy.variant
+    documented = code.replace("    bag.append", '    """Adds `item`; results are appended to `bag` if given."""\n    bag.append')
+    guard, copy = mutable_defaults(_ctx(documented))
+    assert not guard.variant and copy.variant
     mine = ["x"]
     assert _run(guard.code, "add", "y", mine) == ["x", "y"] and mine == ["x", "y"]
-    stored = "class Feed:\n    def __init__(self, items=[]):\n        self.items = items\n"
-    guard, copy = mutable_defaults(_ctx(stored))
-    assert guard.variant and not copy.variant  # state kept by the object must not alias the caller's list
+    passed = code + "\n\ndef fill(*items):\n    bag = None\n    for i in items:\n        bag = add(i, bag=bag)\n    return bag\n"
+    guard, copy = mutable_defaults(_ctx(passed))
+    assert not guard.variant and copy.variant
 
 
 def test_discarded_results_are_assigned_back():
