@@ -179,7 +179,8 @@ def _constant_variants(value: object) -> list[object]:
         # `Decimal("100.00")`, `"42"`: numbers written as text vary as numbers, in the same format.
         places = len(value.partition(".")[2])
         number = float(value)
-        return [f"{number + 1:.{places}f}", f"{number - 1:.{places}f}", f"{number * 2:.{places}f}"]
+        # The blank cell stays a probe: numeric text often arrives empty (a CSV field, a form input).
+        return [f"{number + 1:.{places}f}", f"{number - 1:.{places}f}", "", f"{number * 2:.{places}f}"]
     if isinstance(value, str):
         out: list[object] = [""] if value else ["a"]
         if len(value) >= 2:
