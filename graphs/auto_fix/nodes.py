@@ -26,6 +26,7 @@ from graphs.auto_fix.ranking import Tested, assess_risk, changed_lines, confiden
 from graphs.auto_fix.retrieved import fix_snippets
 from graphs.auto_fix.schema import Fix, Validation
 from graphs.auto_fix.security_more import all_security_candidates
+from graphs.auto_fix.spec_hints import boost_by_spec, spec_text
 from graphs.auto_fix.state import AutoFixState
 from graphs.common.deps import Deps
 
@@ -158,6 +159,7 @@ def propose_fixes(state: AutoFixState, deps: Deps) -> dict:
     """Collect candidates from every source, deduplicated by normalised AST."""
     rnd = state.get("round", 0) + 1
     found, notes = _first_round(state, deps) if rnd == 1 else (_second_round(state, deps), [])
+    found = boost_by_spec(found, state["code"], spec_text(state["code"], state.get("context", "")))
     pending = dedupe(found, state["code"], state.get("seen"))
     emit("propose_fixes", f"round {rnd}: {len(pending)} distinct candidates")
     update: dict = {"pending": pending, "round": rnd, "notes": notes}
