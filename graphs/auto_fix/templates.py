@@ -417,12 +417,10 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                     continue
                 fresh = insert_lines(code, first.lineno, [f"{pad}if {arg.arg} is None:",
                                                           f"{pad}    {arg.arg} = {ast.unparse(default)}"])
-                # Callers that pass their own object expect it changed in place: no copy for them.
                 passed = any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == func.name
                              and any(k.arg == arg.arg for k in c.keywords) for c in ast.walk(ctx.tree))
                 out.append(Candidate(fresh, "template", f"line {func.lineno}: default `{arg.arg}` → None, created "
-                                     "fresh per call (a mutable default is shared between calls)",
-                                     0.62 if passed else 0.55))
+                                     "fresh per call (a mutable default is shared between calls)", 0.58))
                 kind = type(default)
                 copied = insert_lines(code, first.lineno, [f"{pad}{arg.arg} = {_COPY[kind]}({arg.arg} or "
                                                            f"{_EMPTY[kind]})"])
@@ -431,8 +429,10 @@ def mutable_defaults(ctx: FixContext) -> list[Candidate]:
                 # docstring says results are added to the one given.
                 in_place = passed or bool(re.search(rf"(?i)(?:append|add|extend|updat|collect)\w* (?:to|into|in) "
                                                     rf"`?{arg.arg}`?", ast.get_docstring(func) or ""))
-                out[-1].variant = not in_place
+                # The idiom is also tried first: the search may stop at the first fix that passes.
+                out[-1].variant, out[-1].prior = not in_place, 0.62 if in_place else 0.58
                 out.append(Candidate(copied, "template", f"line {func.lineno}: default `{arg.arg}` → None and a "
                                      "fresh copy per call (the mutable default was shared between calls and the "
-                                     "caller's object was changed in place)", 0.6, variant=in_place))
+                                     "caller's object was changed in place)", 0.58 if in_place else 0.62,
+                                     variant=in_place))
     return out
