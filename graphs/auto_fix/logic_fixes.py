@@ -14,7 +14,7 @@ from graphs.auto_fix.propose_types import Proposer
 _DATA_KEY = re.compile(r"""["']([A-Za-z_][\w-]*)["']\s*:""")
 
 
-def _near(ctx: FixContext) -> set[int]:
+def near_lines(ctx: FixContext) -> set[int]:
     return set(ctx.suspicious[:10]) | ({ctx.line} if ctx.line else set())
 
 
@@ -22,7 +22,7 @@ def falsy_values(ctx: FixContext) -> list[Candidate]:
     """`if not x` / `x or default` treat 0, 0.0 and "" like a missing value: test for None instead."""
     if ctx.tree is None:
         return []
-    near, out = _near(ctx), []
+    near, out = near_lines(ctx), []
     for node in ast.walk(ctx.tree):
         if getattr(node, "lineno", getattr(getattr(node, "iter", None), "lineno", 0)) not in near:
             continue
@@ -61,25 +61,6 @@ def _boolean_call(node: ast.expr) -> bool:
     return name in _BOOLEAN_CALLS or name.startswith(("is", "has"))
 
 
-def mismatched_seen_sets(ctx: FixContext) -> list[Candidate]:
-    """`if key in seen: continue` then `seen.add(row["email"])`: the set is checked with one value and filled
-    with another, so the check never hits. The set records what it is checked with."""
-    if ctx.tree is None:
-        return []
-    out: list[Candidate] = []
-    for func in (f for f in ast.walk(ctx.tree) if isinstance(f, ast.FunctionDef)):
-        checked = {ast.unparse(c.comparators[0]): ast.unparse(c.left) for c in ast.walk(func)
-                   if isinstance(c, ast.Compare) and len(c.ops) == 1 and isinstance(c.ops[0], ast.In | ast.NotIn)
-                   and isinstance(c.left, ast.Name) and isinstance(c.comparators[0], ast.Name)}
-        for call in (n for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                     and n.func.attr == "add" and len(n.args) == 1 and ast.unparse(n.func.value) in checked):
-            want = checked[ast.unparse(call.func.value)]
-            if ast.unparse(call.args[0]) != want:
-                out += node_candidate(ctx, call.args[0], want, f"`{ast.unparse(call.func.value)}` is checked with "
-                                      f"`{want}`, so it records `{want}`", 0.86)
-    return out
-
-
 def find_misses(ctx: FixContext) -> list[Candidate]:
     """`cut = s.find("#")` then `s[:cut]`: when the text is absent `find` gives -1 and the slice drops the last
     character; slice only when found."""
@@ -116,7 +97,7 @@ def precedence_groups(ctx: FixContext) -> list[Candidate]:
     """`a and b or c` groups as `(a and b) or c`; the intent is often `a and (b or c)` (and the other way)."""
     if ctx.tree is None:
         return []
-    near, out = _near(ctx), []
+    near, out = near_lines(ctx), []
     for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BoolOp) and getattr(n, "lineno", 0) in near):
         inner_op = ast.And if isinstance(node.op, ast.Or) else ast.Or
         first = node.values[0]
@@ -197,7 +178,7 @@ def true_divisions(ctx: FixContext) -> list[Candidate]:
     """Every `//` of one expression made `/` at once (`miles // (seconds // 3600)`)."""
     if ctx.tree is None:
         return []
-    near, out = _near(ctx), []
+    near, out = near_lines(ctx), []
     for stmt in (s for s in ast.walk(ctx.tree) if isinstance(s, ast.Return | ast.Assign | ast.AugAssign)
                  and s.lineno in near):
         floors = [n for n in ast.walk(stmt) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.FloorDiv)]
@@ -212,64 +193,6 @@ def true_divisions(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-_BELOW, _ABOVE = (ast.Lt, ast.LtE), (ast.Gt, ast.GtE)
-
-
-_LOW_END = re.compile(r"(?i)low|min|start|from|floor|begin|\blo\b")
-_HIGH_END = re.compile(r"(?i)high|max|end|\bto\b|ceil|cap|\bhi\b")
-
-
-def _direction(cmp: ast.Compare, subject: str) -> str | None:
-    """"below-low"/"above-high" when `cmp` puts `subject` under a low end or over a high end (by their names)."""
-    op, left, right = cmp.ops[0], ast.unparse(cmp.left), ast.unparse(cmp.comparators[0])
-    if left == subject:
-        side, bound = ("below" if isinstance(op, _BELOW) else "above" if isinstance(op, _ABOVE) else None), right
-    elif right == subject:
-        side, bound = ("above" if isinstance(op, _BELOW) else "below" if isinstance(op, _ABOVE) else None), left
-    else:
-        return None
-    if side == "below" and _LOW_END.search(bound) and not _HIGH_END.search(bound):
-        return "below-low"
-    if side == "above" and _HIGH_END.search(bound) and not _LOW_END.search(bound):
-        return "above-high"
-    return None
-
-
-def contradictory_ranges(ctx: FixContext) -> list[Candidate]:
-    """`value < limits.low and value > limits.high` can never hold (a value is not below the low end and above the
-    high end at once): outside a range is `or`."""
-    if ctx.tree is None:
-        return []
-    out: list[Candidate] = []
-    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BoolOp) and isinstance(n.op, ast.And)
-                 and len(n.values) == 2 and all(isinstance(v, ast.Compare) and len(v.ops) == 1 for v in n.values)):
-        a, b = node.values
-        subjects = {ast.unparse(a.left), ast.unparse(a.comparators[0])} & {ast.unparse(b.left),
-                                                                           ast.unparse(b.comparators[0])}
-        for subject in subjects:
-            if {_direction(a, subject), _direction(b, subject)} == {"below-low", "above-high"}:
-                text = f"{ast.unparse(a)} or {ast.unparse(b)}"
-                out += node_candidate(ctx, node, text, f"`{ast.unparse(node)}` can never hold; outside the range "
-                                      "is `or`", 0.9)
-                break
-    return out
-
-
-def rounded_floor_divisions(ctx: FixContext) -> list[Candidate]:
-    """`round(total // n, 1)` or `float(total // n)`: asking for decimals of a floor division is a contradiction;
-    the `//` was meant as `/` (anywhere in the module: with one failing test every line ties on suspicion)."""
-    if ctx.tree is None:
-        return []
-    out: list[Candidate] = []
-    for call in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                 and n.args and isinstance(n.args[0], ast.BinOp) and isinstance(n.args[0].op, ast.FloorDiv)
-                 and ((n.func.id == "round" and len(n.args) == 2) or n.func.id == "float")):
-        division = call.args[0]
-        text = f"{ast.unparse(division.left)} / {ast.unparse(division.right)}"
-        out += node_candidate(ctx, division, text, f"`{ast.unparse(call)}` asks for the decimals a floor division "
-                              "drops: `/`", 0.88)
-    return out
-
 
 def data_keys(ctx: FixContext) -> list[Candidate]:
     """A string key the code reads (`item.get("fragile")`) swapped for a key the tests' data has that the code
@@ -278,7 +201,7 @@ def data_keys(ctx: FixContext) -> list[Candidate]:
         return []
     used = {n.value for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     offered = [k for k in dict.fromkeys(_DATA_KEY.findall(ctx.hints)) if k not in used]
-    near, out = _near(ctx), []
+    near, out = near_lines(ctx), []
     for node in ast.walk(ctx.tree):
         key = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
@@ -296,7 +219,7 @@ def ceil_divisions(ctx: FixContext) -> list[Candidate]:
     """`pages = n // per_page` drops a partial last page: round up (`-(-n // per_page)`)."""
     if ctx.tree is None:
         return []
-    near, out = _near(ctx), []
+    near, out = near_lines(ctx), []
     # `n // size + 1` already tried to count the partial group, and counts one too many on exact multiples.
     plus_one = {id(n.left): n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)
                 and isinstance(n.right, ast.Constant) and n.right.value == 1}
@@ -385,43 +308,7 @@ def one_based_offsets(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-def _word_table(tree: ast.Module, name: str) -> str | None:
-    """"lower"/"upper" when the module-level `name` is a collection of words all in that case."""
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-            value = stmt.value
-            if isinstance(value, ast.Call) and value.args and ast.unparse(value.func) in ("set", "frozenset"):
-                value = value.args[0]
-            if not isinstance(value, ast.Set | ast.List | ast.Tuple) or not value.elts:
-                return None
-            words = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-            if len(words) != len(value.elts) or not any(w.isalpha() for w in words):
-                return None
-            return "lower" if all(w == w.lower() for w in words) else "upper" if all(
-                w == w.upper() for w in words) else None
-    return None
-
-
-def case_folded_memberships(ctx: FixContext) -> list[Candidate]:
-    """`w not in STOPWORDS` with every stop word in lower case: "The" is not found. The tested value gets the
-    table's case (`w.lower() not in STOPWORDS`)."""
-    if ctx.tree is None:
-        return []
-    near, out = _near(ctx), []
-    for node in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.Compare) and len(n.ops) == 1
-                 and isinstance(n.ops[0], ast.In | ast.NotIn) and isinstance(n.comparators[0], ast.Name)
-                 and getattr(n, "lineno", 0) in near):
-        case, left = _word_table(ctx.tree, node.comparators[0].id), node.left
-        if case is None or not isinstance(left, ast.Name | ast.Attribute | ast.Subscript):
-            continue
-        text = f"{ast.unparse(left)}.{case}()"
-        out += node_candidate(ctx, left, text, f"`{node.comparators[0].id}` holds {case}-case words; `{text}` is "
-                              "looked up in the same case", 0.8)
-    return out
-
-
 _WRONG = [falsy_values, ceil_divisions, unused_loop_variables, stale_self_assignments, conditional_tails,
           one_based_offsets, find_misses, loop_handlers, precedence_groups, string_method_slips, merge_orders,
-          true_divisions, data_keys, case_folded_memberships, rounded_floor_divisions, contradictory_ranges,
-          mismatched_seen_sets]
+          true_divisions, data_keys]
 PROPOSERS: dict[str, list[Proposer]] = {cls: _WRONG for cls in ("wrong_output", "assertion_error", "unknown")}

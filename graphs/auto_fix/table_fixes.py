@@ -1,6 +1,7 @@
 """Missing entries of constant tables: the tests expect a word the code never mentions, and a list, tuple or set
 of words shaped like it (units, levels, statuses, codes) holds its siblings. The word is added to that table.
-And tables read directly where a helper that handles their missing keys exists.
+And tables read directly where a helper that handles their missing keys exists, and counter maps whose
+updates do not start missing keys at 0.
 
 Registered through `PROPOSERS`; `propose.TEMPLATE_MODULES` lists this module.
 """
@@ -11,6 +12,8 @@ import ast
 import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
+from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit
+from graphs.auto_fix.name_fixes import with_import
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.unbound_fixes import expected_literals
 
@@ -129,8 +132,45 @@ def zero_defaults(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def counter_maps(ctx: FixContext) -> list[Candidate]:
+    """`d[k] += v` raised KeyError and `d` is updated the same way elsewhere (`d[k] -= v`): every update of `d`
+    starts missing keys at 0 (`.get(k, 0)`), or `d` becomes a `defaultdict(int)` where it is created."""
+    if ctx.tree is None or ctx.line is None:
+        return []
+    failing = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.AugAssign) and n.lineno == ctx.line
+               and isinstance(n.target, ast.Subscript)]
+    func = enclosing_function(ctx.tree, ctx.line)
+    if not failing or func is None:
+        return []
+    table = ast.unparse(failing[0].target.value)
+    updates = [n for n in ast.walk(func) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Subscript)
+               and ast.unparse(n.target.value) == table]
+    out: list[Candidate] = []
+    if len(updates) > 1:
+        edits = []
+        for n in updates:
+            op = ast.unparse(ast.BinOp(ast.Name("a"), n.op, ast.Name("b")))[2:-2]
+            edits.append(node_edit(ctx.lines, n, f"{ast.unparse(n.target)} = {table}.get("
+                                   f"{ast.unparse(n.target.slice)}, 0) {op} {ast.unparse(n.value)}"))
+        code = apply_edits(ctx.code, edits)
+        if code:
+            out.append(Candidate(code, "template", f"every update of `{table}` starts missing keys at 0 "
+                                 f"({len(updates)} updates)", 0.87))
+    made = next((n for n in ast.walk(func) if isinstance(n, ast.Assign | ast.AnnAssign)
+                 and ast.unparse(n.targets[0] if isinstance(n, ast.Assign) else n.target) == table
+                 and isinstance(n.value, ast.Dict) and not n.value.keys), None)
+    if made is not None:
+        code = apply_edits(ctx.code, [node_edit(ctx.lines, made.value, "defaultdict(int)")])
+        if code:
+            code = with_import(code, ctx.tree, "from collections import defaultdict") \
+                if "defaultdict" not in ctx.code else code
+            out.append(Candidate(code, "template", f"line {made.lineno}: `{table}` is a `defaultdict(int)`, so "
+                                 "every update starts missing keys at 0", 0.84))
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     "wrong_output": [table_entries, zero_defaults],
     "value_error": [table_entries],
-    "key_error": [table_entries, bypassed_lookups],
+    "key_error": [table_entries, bypassed_lookups, counter_maps],
 }

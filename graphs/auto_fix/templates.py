@@ -16,7 +16,7 @@ from graphs.auto_fix.edits import (
     node_edit,
     statement_at,
 )
-from graphs.auto_fix.name_fixes import with_import
+from graphs.auto_fix.security_fixes import wanted_exception
 
 
 def _default_returns(func: ast.AST | None, guarded: str | None = None) -> list[str]:
@@ -94,9 +94,9 @@ def none_guards(ctx: FixContext) -> list[Candidate]:
         seen.add(target)
         prior = 0.9 if isinstance(node, ast.Attribute) and node.attr == attr else 0.6
         out += _guard(ctx, node.lineno, f"{target} is None", f"`{target}` can be None", prior, guarded=target)
-        raised = _RAISED_IN_TESTS.search(ctx.hints)
+        raised = wanted_exception(ctx.hints, "")
         if raised:  # the tests expect bad input to raise: the guard raises that instead of returning
-            out += _raising_guard(ctx, node.lineno, f"{target} is None", raised[1], prior)
+            out += _raising_guard(ctx, node.lineno, f"{target} is None", raised, prior)
         loop = next((w for w in ast.walk(ctx.tree) if isinstance(w, ast.While) and w.test.lineno == node.lineno
                      and node in list(ast.walk(w.test))), None) if ctx.tree is not None else None
         if loop is not None:  # `while node.cid not in seen`: the walk also ends when it runs out of nodes
@@ -106,9 +106,6 @@ def none_guards(ctx: FixContext) -> list[Candidate]:
                 out.append(Candidate(code, "template", f"line {loop.lineno}: the loop also stops when `{target}` "
                                      "runs out (None)", prior))
     return out
-
-
-_RAISED_IN_TESTS = re.compile(r"raises\(\s*([A-Z]\w*(?:Error|Exception))")
 
 
 def _raising_guard(ctx: FixContext, line: int, condition: str, exc: str, prior: float) -> list[Candidate]:
@@ -179,41 +176,6 @@ def empty_guards(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-def _counter_maps(ctx: FixContext) -> list[Candidate]:
-    """`d[k] += v` raised KeyError and `d` is updated the same way elsewhere (`d[k] -= v`): every update of `d`
-    starts missing keys at 0 (`.get(k, 0)`), or `d` becomes a `defaultdict(int)` where it is created."""
-    assert ctx.tree is not None and ctx.line is not None
-    failing = [n for n in _nodes_on(ctx, ctx.line, (ast.AugAssign,)) if isinstance(n.target, ast.Subscript)]
-    func = enclosing_function(ctx.tree, ctx.line)
-    if not failing or func is None:
-        return []
-    table = ast.unparse(failing[0].target.value)
-    updates = [n for n in ast.walk(func) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Subscript)
-               and ast.unparse(n.target.value) == table]
-    out: list[Candidate] = []
-    if len(updates) > 1:
-        edits = []
-        for n in updates:
-            op = ast.unparse(ast.BinOp(ast.Name("a"), n.op, ast.Name("b")))[2:-2]
-            edits.append(node_edit(ctx.lines, n, f"{ast.unparse(n.target)} = {table}.get("
-                                   f"{ast.unparse(n.target.slice)}, 0) {op} {ast.unparse(n.value)}"))
-        code = apply_edits(ctx.code, edits)
-        if code:
-            out.append(Candidate(code, "template", f"every update of `{table}` starts missing keys at 0 "
-                                 f"({len(updates)} updates)", 0.87))
-    made = next((n for n in ast.walk(func) if isinstance(n, ast.Assign | ast.AnnAssign)
-                 and ast.unparse(n.targets[0] if isinstance(n, ast.Assign) else n.target) == table
-                 and isinstance(n.value, ast.Dict) and not n.value.keys), None)
-    if made is not None:
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, made.value, "defaultdict(int)")])
-        if code:
-            code = with_import(code, ctx.tree, "from collections import defaultdict") \
-                if "defaultdict" not in ctx.code else code
-            out.append(Candidate(code, "template", f"line {made.lineno}: `{table}` is a `defaultdict(int)`, so "
-                                 "every update starts missing keys at 0", 0.84))
-    return out
-
-
 def key_fixes(ctx: FixContext) -> list[Candidate]:
     """KeyError: `d[k]` → `d.get(k)` / `d.get(k, 0)`; `d[k] += v` → `d[k] = d.get(k, 0) + v`."""
     if ctx.tree is None:
@@ -230,7 +192,7 @@ def key_fixes(ctx: FixContext) -> list[Candidate]:
             if code:
                 out.append(Candidate(code, "template", f"line {node.lineno}: `{ast.unparse(node)}` → `{new}` "
                                      "(missing keys start at 0)", 0.85))
-    out += _setdefault_fixes(ctx) + _counter_maps(ctx)
+    out += _setdefault_fixes(ctx)
     for node in _nodes_on(ctx, ctx.line, (ast.Subscript,)):
         if isinstance(node.ctx, ast.Load) and not isinstance(node.slice, ast.Slice):
             base, key = ast.unparse(node.value), ast.unparse(node.slice)

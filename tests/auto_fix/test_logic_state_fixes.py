@@ -5,20 +5,22 @@ from __future__ import annotations
 import ast
 
 from graphs.auto_fix.candidates import FixContext
-from graphs.auto_fix.logic_fixes import (
+from graphs.auto_fix.condition_fixes import (
     case_folded_memberships,
+    contradictory_ranges,
+    mismatched_seen_sets,
+    rounded_floor_divisions,
+)
+from graphs.auto_fix.logic_fixes import (
     ceil_divisions,
     conditional_tails,
-    contradictory_ranges,
     data_keys,
     falsy_values,
     find_misses,
     loop_handlers,
     merge_orders,
-    mismatched_seen_sets,
     one_based_offsets,
     precedence_groups,
-    rounded_floor_divisions,
     stale_self_assignments,
     string_method_slips,
     true_divisions,

@@ -6,6 +6,7 @@ import ast
 
 from graphs.auto_fix import name_fixes, templates
 from graphs.auto_fix.candidates import FixContext
+from graphs.auto_fix.table_fixes import counter_maps
 from tests.auto_fix.snippets import working_codes
 
 
@@ -221,7 +222,7 @@ def test_none_guards_raise_what_the_tests_expect_and_end_walks_that_run_out():
 def test_every_update_of_a_counter_map_starts_missing_keys_at_zero():
     code = ("def replay(events):\n    bal = {}\n    for e in events:\n        if e[0] == 'in':\n"
             "            bal[e[1]] += e[2]\n        else:\n            bal[e[1]] -= e[2]\n    return dict(bal)\n")
-    cands = templates.key_fixes(_ctx(code, "key_error", "'a'", 5))
+    cands = counter_maps(_ctx(code, "key_error", "'a'", 5))
     codes = working_codes(cands, "replay", ([("out", "a", 3), ("in", "a", 1)],), {"a": -2})
     assert any("defaultdict(int)" in c and "from collections import defaultdict" in c for c in codes)
     assert any("bal.get(e[1], 0) - e[2]" in c for c in codes)
