@@ -277,3 +277,10 @@ def call_with(call: ast.Call, extra: str) -> str:
     """Source of `call` with one more argument (`"default=0"`, `"None"`) after the ones it has."""
     parts = [ast.unparse(a) for a in call.args] + [ast.unparse(k) for k in call.keywords] + [extra]
     return f"{ast.unparse(call.func)}({', '.join(parts)})"
+
+
+def flatten_add(node: ast.expr) -> list[ast.expr]:
+    """`a + b + c` → [a, b, c] (left to right)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return flatten_add(node.left) + flatten_add(node.right)
+    return [node]

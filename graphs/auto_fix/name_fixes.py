@@ -9,7 +9,15 @@ import re
 import sys
 
 from graphs.auto_fix.candidates import Candidate, FixContext
-from graphs.auto_fix.edits import apply_edits, indent_of, node_edit, replace_line, scope_names, stdlib_module
+from graphs.auto_fix.edits import (
+    apply_edits,
+    flatten_add,
+    indent_of,
+    node_edit,
+    replace_line,
+    scope_names,
+    stdlib_module,
+)
 
 # Modules searched, in order, for a bare name such as `sqrt` or `defaultdict`.
 _MEMBER_MODULES = ("math", "collections", "itertools", "functools", "statistics", "os", "re", "json", "random",
@@ -281,12 +289,6 @@ def type_conversions(ctx: FixContext) -> list[Candidate]:
     return out + _whole_expressions(ctx)
 
 
-def _add_chain(node: ast.expr) -> list[ast.expr]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _add_chain(node.left) + _add_chain(node.right)
-    return [node]
-
-
 def _whole_expressions(ctx: FixContext) -> list[Candidate]:
     """Every operand of the failing expression converted at once: `"Parcel " + index + " of " + total` needs both
     numbers as text, and `int(h) * 3600 + m * 60 + int(s)` needs `m` converted like its siblings."""
@@ -296,7 +298,7 @@ def _whole_expressions(ctx: FixContext) -> list[Candidate]:
               and n.lineno == ctx.line]
     top = [c for c in chains if not any(c is not o and c in list(ast.walk(o)) for o in chains)]
     for chain in top:
-        parts = _add_chain(chain)
+        parts = flatten_add(chain)
         texts = [p for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
         if texts and "concatenate str" in ctx.message:
             loose = [p for p in parts if not (isinstance(p, ast.Constant) or isinstance(p, ast.JoinedStr))]

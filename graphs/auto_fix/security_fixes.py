@@ -10,6 +10,7 @@ from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import (
     apply_edits,
     enclosing_function,
+    flatten_add,
     indent_of,
     insert_lines,
     last_assignment,
@@ -45,13 +46,6 @@ def imported_modules(tree: ast.Module) -> set[str]:
 def ensure_import(code: str, module: str) -> str:
     tree = ast.parse(code)
     return code if module in imported_modules(tree) else with_import(code, tree, f"import {module}")
-
-
-def flatten_add(node: ast.expr) -> list[ast.expr]:
-    """`a + b + c` → [a, b, c] (left to right)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return flatten_add(node.left) + flatten_add(node.right)
-    return [node]
 
 
 def unwrap_str(node: ast.expr) -> str:
