@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 NOTHING_TO_FIX = "all tests already pass on the original code and no error was given: nothing to fix"
 
 
+HANG_TIMEOUT_S = 0.7  # per candidate once the original hangs (a fixed loop on test-sized input is fast)
+
+
 @dataclass
 class AnalysisResult:
     """Everything the analyze node hands on."""
@@ -36,6 +39,7 @@ class AnalysisResult:
     baseline_passed: int = 0
     candidate_timeout_s: float = 2.0
     notes: list[str] = field(default_factory=list)
+    baseline_timed_out: bool = False  # the original ran into the limit on the tests
 
 
 def _to_static(findings: list[Any]) -> list[StaticFinding]:
@@ -139,7 +143,8 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
     if effective and tree is not None:
         baseline_timeout = min(settings.sandbox_timeout_s, max(1.0, settings.fix_budget_s * 0.4))
         if classify_error(None, "", error_message) == "hang":
-            baseline_timeout = min(baseline_timeout, 1.0)  # the user already told us it hangs
+            # The user already told us it hangs: a run longer than a candidate may take is enough to confirm it.
+            baseline_timeout = min(baseline_timeout, HANG_TIMEOUT_S)
         limits = Limits(timeout_s=baseline_timeout, memory_mb=settings.sandbox_memory_mb)
         # A batch of one: its duration is the test run alone (no process start-up), like a candidate's.
         run = run_tests_many([code], effective, limits, coverage=True)[0]
@@ -148,7 +153,7 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         if not timed_out:
             candidate_timeout = min(settings.sandbox_timeout_s, max(0.6, 3 * run.duration_s + 0.4))
         else:  # a hanging original says nothing about a normal run: a fixed loop on test-sized input is fast
-            candidate_timeout = min(settings.sandbox_timeout_s, 0.7)
+            candidate_timeout = min(settings.sandbox_timeout_s, HANG_TIMEOUT_S)
         failing = [o for o in run.outcomes if not o.passed]
         if run.import_error and not parsed.exception_type:
             parsed = parse_traceback(run.import_error)
@@ -201,4 +206,4 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
     ctx = FixContext(code=code, tree=tree, error_class=error_class, exception_type=parsed.exception_type,
                      message=parsed.message, line=line, offset=parsed.offset, suspicious=suspicious,
                      hints="\n".join((context, error_message, effective)))
-    return AnalysisResult(analysis, ctx, effective, findings, passed, candidate_timeout, notes)
+    return AnalysisResult(analysis, ctx, effective, findings, passed, candidate_timeout, notes, timed_out)

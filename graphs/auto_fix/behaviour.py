@@ -29,6 +29,7 @@ class Behaviour:
     probes: int = 0
     crashes: int = 0  # probes ending in an exception the solution did not raise on purpose, or a timeout
     changed: int = 0  # probes whose observations differ from the original's
+    compared: bool = True  # False when the original could not be observed (it hangs): `changed` is unknown
 
 
 def observations(outcomes: list, count: int) -> list[str]:
@@ -43,6 +44,14 @@ def observations(outcomes: list, count: int) -> list[str]:
     return [""] * count
 
 
+def _alone(fixed: list[str]) -> Behaviour:
+    """Crashes of a fix whose original could not be observed (nothing to count changes against)."""
+    reported = [f for f in fixed if f]
+    if not reported:  # killed by the limit: counts as crashing everywhere
+        return Behaviour(len(fixed), len(fixed), 0, compared=False)
+    return Behaviour(probes=len(reported), crashes=sum(1 for f in reported if f[0] in CRASHES), compared=False)
+
+
 def compare(original: list[str], fixed: list[str]) -> Behaviour:
     """Crashes and changes of one fix over the probes both runs reported."""
     both = [(o, f) for o, f in zip(original, fixed, strict=True) if o and f]
@@ -51,9 +60,12 @@ def compare(original: list[str], fixed: list[str]) -> Behaviour:
 
 
 def probe_fixes(original: str, fixes: list[str], tests: str, *, timeout_s: float, memory_mb: int,
-                deadline_s: float) -> list[Behaviour] | None:
+                deadline_s: float, original_hangs: bool = False) -> list[Behaviour] | None:
     """Behaviour of each fix on the amplified tests, or None when the tests cannot be amplified or the probe run
-    did not complete for the original (then nothing can be compared)."""
+    did not complete for the original (then nothing can be compared).
+
+    An original that hangs on the tests would only spend the limit on its probes: then the fixes alone run, and
+    only their crashes (a fix still timing out near the tested inputs) tell them apart."""
     source, count = amplified_tests(tests)
     if not count or not fixes:
         return None
@@ -61,6 +73,9 @@ def probe_fixes(original: str, fixes: list[str], tests: str, *, timeout_s: float
 
     # Every probe has its own alarm; the candidate's limit covers them all plus the test session.
     limits = Limits(timeout_s=max(timeout_s, 1.0) + count * 0.1, memory_mb=memory_mb)
+    if original_hangs:
+        runs = run_tests_many(fixes, source, limits, deadline_s=deadline_s)
+        return [_alone(observations(run.outcomes, count)) for run in runs]
     runs = run_tests_many([original, *fixes], source, limits, deadline_s=deadline_s)
     seen = [observations(run.outcomes, count) for run in runs]
     if not any(seen[0]):

@@ -104,7 +104,8 @@ def analyze_error(state: AutoFixState, deps: Deps) -> dict:
                           f"{a.baseline_tests_passed}/{a.baseline_tests_total} tests pass")
     return {"analysis": a, "fix_context": res.fix_context, "effective_tests": res.effective_tests,
             "findings_before": res.findings, "baseline_passed": res.baseline_passed,
-            "candidate_timeout_s": res.candidate_timeout_s, "notes": res.notes, "round": 0, "seen": set()}
+            "candidate_timeout_s": res.candidate_timeout_s, "baseline_timed_out": res.baseline_timed_out,
+            "notes": res.notes, "round": 0, "seen": set()}
 
 
 def _first_round(state: AutoFixState, deps: Deps) -> tuple[list[Candidate], list[str]]:
@@ -198,6 +199,16 @@ def _batch_size(pending: int, submitted: int) -> int:
     return max(1, min(grow, -(-pending // WORKERS)))
 
 
+def demote_like_timeouts(pending: list[Candidate], timed_out: list[Candidate], code: str) -> list[Candidate]:
+    """Candidates of the same source editing the same lines as one that timed out go last: they mostly
+    repeat its hang (a smaller `timedelta` step that a `date` ignores), and each costs a whole timeout."""
+    spots = {(c.strategy, tuple(changed_lines(code, c.code)[1])) for c in timed_out}
+    if not spots:
+        return pending
+    like = [c for c in pending if (c.strategy, tuple(changed_lines(code, c.code)[1])) in spots]
+    return [c for c in pending if c not in like] + like
+
+
 def test_fixes(state: AutoFixState, deps: Deps) -> dict:
     """Run candidates in likelihood order, in batches on 2 workers, until enough are validated or the budget
     is spent."""
@@ -235,8 +246,12 @@ def test_fixes(state: AutoFixState, deps: Deps) -> dict:
             done, _ = wait(running, timeout=_budget_left(state, deps) + timeout + 15, return_when=FIRST_COMPLETED)
             for fut in done:
                 batch = running.pop(fut)
-                results += [Tested(c, r[0], failure=r[1]) for c, r in zip(batch, fut.result(), strict=True)
-                            if r is not None]
+                new = [Tested(c, r[0], failure=r[1]) for c, r in zip(batch, fut.result(), strict=True)
+                       if r is not None]
+                results += new
+                if not state.get("baseline_timed_out"):  # when the original hangs, timeouts are expected
+                    pending = demote_like_timeouts(pending, [t.candidate for t in new if t.validation.timed_out],
+                                                   state["code"])
     results.sort(key=lambda t: order[id(t.candidate)])  # "tested" keeps the order candidates were tried in
     ok = sum(1 for t in results if t.validation.validated)
     emit("test_fixes", f"tested {len(results)} candidates, {ok} validated")
@@ -291,7 +306,8 @@ def _probe_behaviour(state: AutoFixState, deps: Deps, finalists: list[Tested]) -
         return finalists
     found = probe_fixes(state["code"], [t.candidate.code for t in validated], state.get("effective_tests", ""),
                         timeout_s=state.get("candidate_timeout_s", 2.0),
-                        memory_mb=deps.settings.sandbox_memory_mb, deadline_s=max(_budget_left(state, deps), 1.0))
+                        memory_mb=deps.settings.sandbox_memory_mb, deadline_s=max(_budget_left(state, deps), 1.0),
+                        original_hangs=state.get("baseline_timed_out", False))
     if found is None:
         return finalists
     by_id = {id(t): b for t, b in zip(validated, found, strict=True)}

@@ -115,7 +115,10 @@ def assess_risk(before: str, after: str, validation: Validation, finding_lines: 
         score += 2
         reasons.append("not validated by tests" if validation.tests_total == 0 else
                        f"only {validation.tests_passed}/{validation.tests_total} tests pass")
-    if behaviour is not None and behaviour.probes:
+    if behaviour is not None and behaviour.probes and not behaviour.compared:
+        reasons.append(f"on {behaviour.probes} amplified test inputs it crashes or times out on {behaviour.crashes} "
+                       "(the original hangs on the tests, so changes of behaviour were not counted)")
+    elif behaviour is not None and behaviour.probes:
         # Reported, not scored: a changed input may be invalid for the right fix too (int("") raises).
         reasons.append(f"on {behaviour.probes} amplified test inputs it computes something else than the original "
                        f"on {behaviour.changed}" + (f" and crashes on {behaviour.crashes}" if behaviour.crashes else ""))

@@ -32,6 +32,7 @@ class AutoFixState(TypedDict, total=False):
     baseline_passed: int
     """Tests passing before any fix."""
     candidate_timeout_s: float
+    baseline_timed_out: bool  # the original hangs on the tests: its behaviour cannot be probed
     """Sandbox timeout for one candidate run, derived from the baseline run."""
     pending: list[Candidate]
     """Candidates proposed this round, not yet tested."""

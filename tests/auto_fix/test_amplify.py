@@ -113,3 +113,40 @@ def test_a_probe_that_hangs_is_stopped_and_counted_as_a_crash():
     safe, = probe_fixes(code, [guarded], tests, timeout_s=2.0, memory_mb=512, deadline_s=20)
     assert same.crashes >= 1  # count_down(-1) never ends: the alarm stops it, the limit is not hit
     assert safe.crashes == 0 and safe.changed >= 1
+
+
+BSEARCH = '''def last_at_most(values, t):
+    lo, hi = 0, len(values) - 1
+    answer = -1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if values[mid] <= t:
+            answer = mid
+            lo = mid
+        else:
+            hi = mid - 1
+    return answer
+'''
+BSEARCH_TESTS = "def test_between():\n    assert last_at_most([10, 20, 30, 40], 25) == 1\n"
+
+
+@pytest.mark.slow
+def test_a_hanging_original_is_not_probed_and_a_fix_that_still_hangs_nearby_crashes_more():
+    right = BSEARCH.replace("lo = mid\n", "lo = mid + 1\n")
+    loose = BSEARCH.replace("while lo <= hi", "while lo < hi")  # passes the test, still spins elsewhere
+    good, bad = probe_fixes(BSEARCH, [right, loose], BSEARCH_TESTS, timeout_s=0.7, memory_mb=512, deadline_s=20,
+                            original_hangs=True)
+    assert not good.compared and not bad.compared
+    assert good.probes > 0 and good.crashes == 0
+    assert bad.crashes > 0
+
+
+def test_the_probe_prelude_stops_running_probes_after_repeated_timeouts():
+    from graphs.auto_fix.amplify import MAX_TIMEOUTS, PRELUDE
+
+    scope: dict = {}
+    exec(PRELUDE, scope)  # noqa: S102 - our own prelude, to check its bookkeeping without a sandbox
+    scope["_mo_timeouts"][0] = MAX_TIMEOUTS
+    ran = []
+    token = scope["_mo_run"](lambda seen: ran.append(1))
+    assert token.startswith("t") and not ran

@@ -103,3 +103,16 @@ def test_rank_prefers_the_fix_that_changes_least_on_amplified_inputs(deps):
     exec(compile(best, "solution.py", "exec"), scope)  # noqa: S102 - the engine's fix of our own example
     players = [{"name": "bo", "points": 1}, {"name": "cy", "points": 5}, {"name": "al", "points": 5}]
     assert [p["name"] for p in scope["leaderboard"](players)] == ["al", "cy", "bo"]
+
+
+def test_candidates_like_one_that_timed_out_wait_until_the_others_ran():
+    from graphs.auto_fix.nodes import demote_like_timeouts
+
+    code = "def f(x):\n    y = x + 1\n    return y\n"
+    hung = Candidate(code.replace("x + 1", "x + 2"), "template", "a", 0.9)
+    same_spot = Candidate(code.replace("x + 1", "x + 3"), "template", "b", 0.8)
+    other_spot = Candidate(code.replace("return y", "return y + 1"), "template", "c", 0.7)
+    other_source = Candidate(code.replace("x + 1", "x - 1"), "ast_mutation", "d", 0.6)
+    pending = [same_spot, other_spot, other_source]
+    assert demote_like_timeouts(pending, [hung], code) == [other_spot, other_source, same_spot]
+    assert demote_like_timeouts(pending, [], code) == pending

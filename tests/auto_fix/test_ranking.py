@@ -77,6 +77,9 @@ def test_risk_reports_amplified_behaviour():
     shaky = assess_risk(ORIG, fixed, ok, behaviour=Behaviour(probes=12, crashes=2, changed=3))
     assert any("crashes on 2" in r for r in shaky.reasons)
     assert not any("amplified" in r for r in assess_risk(ORIG, fixed, ok).reasons)
+    unseen = assess_risk(ORIG, fixed, ok, behaviour=Behaviour(probes=12, crashes=1, compared=False))
+    assert any("times out on 1" in r and "original hangs" in r for r in unseen.reasons)
+    assert not any("something else" in r for r in unseen.reasons)
 
 
 def test_rank_key_prefers_fewer_crashes_then_fewer_changes_among_validated_fixes():
