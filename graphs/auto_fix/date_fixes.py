@@ -28,7 +28,9 @@ _CLOCK_PARAM = re.compile(r"^(today|now|as_of|asof|at|when|on|reference|ref_date
 Rewrite = tuple[ast.AST, str, float, str, str | None]
 
 
-def _timedelta_units(node: ast.AST) -> Iterator[Rewrite]:
+def _timedelta_units(node: ast.AST, step: bool = False) -> Iterator[Rewrite]:
+    """Other units for a `timedelta`; a loop's step (`current += timedelta(days=1)`) rarely wants a smaller one:
+    it multiplies the iterations, and a `date` ignores anything under a day (the loop never ends)."""
     if not (isinstance(node, ast.Call) and callee(node) == "timedelta"):
         return
     head = ast.unparse(node.func)
@@ -41,7 +43,9 @@ def _timedelta_units(node: ast.AST) -> Iterator[Rewrite]:
                 continue
             keywords = [ast.keyword(other if j == i else k.arg, k.value) for j, k in enumerate(node.keywords)]
             text = ast.unparse(ast.Call(node.func, node.args, keywords))
-            yield node, text, 0.8 - 0.05 * abs(_UNITS.index(other) - at), f"`{kw.arg}=` → `{other}=`", None
+            prior = 0.8 - 0.05 * abs(_UNITS.index(other) - at)
+            yield node, text, prior * (0.5 if step and _UNITS.index(other) > at else 1.0), \
+                f"`{kw.arg}=` → `{other}=`", None
     if node.args and not node.keywords and len(node.args) == 1:
         for unit in ("hours", "minutes", "seconds", "weeks"):
             yield node, f"{head}({unit}={ast.unparse(node.args[0])})", 0.72, f"a bare number is days: `{unit}=`", None
@@ -179,10 +183,12 @@ def date_rewrites(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None or not _uses_dates(ctx.tree, ctx.code):
         return []
     rank = {line: i for i, line in enumerate(ctx.suspicious)}
+    steps = {id(n.value) for n in ast.walk(ctx.tree) if isinstance(n, ast.AugAssign)}
     out: list[Candidate] = []
     for node in ast.walk(ctx.tree):
         for rewriter in _REWRITERS:
-            for target, text, prior, why, module in rewriter(node):
+            found = _timedelta_units(node, id(node) in steps) if rewriter is _timedelta_units else rewriter(node)
+            for target, text, prior, why, module in found:
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, target, text)])
                 if code and module:
                     code = ensure_import(code, module)

@@ -235,7 +235,60 @@ def infer_types(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> dict[str
         elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call) \
                 and isinstance(node.iter.func, ast.Name) and node.iter.func.id == "range":
             known.setdefault(node.target.id, "int")
-    return {k: ("num" if v in ("int", "float") else v) for k, v in known.items()}
+    known = {k: ("num" if v in ("int", "float") else v) for k, v in known.items()}
+    for name, kind in _usage_types(func, known).items():
+        known.setdefault(name, kind)
+    return known
+
+
+_SIZED_ARG = ("len", "sum", "sorted", "enumerate", "zip", "reversed", "min", "max", "any", "all")
+_NUMERIC_OPS = (ast.Sub, ast.FloorDiv, ast.Div, ast.Mod, ast.Pow)
+
+
+def _usage_types(func: ast.FunctionDef | ast.AsyncFunctionDef, known: dict[str, str]) -> dict[str, str]:
+    """Coarse types from how names are used: "seq" for what is sized, iterated or sliced (`len(xs)`,
+    `for x in xs`, `xs[a:b]` and names assigned such a slice), "num" for an operand of arithmetic with a number
+    (`len(xs) - window`, `start + window`) or a `range()` bound. A name used both ways stays unknown."""
+    seen: dict[str, set[str]] = {}
+
+    def mark(expr: ast.expr, kind: str) -> None:
+        if isinstance(expr, ast.Name):
+            seen.setdefault(expr.id, set()).add(kind)
+
+    def numeric(expr: ast.expr) -> bool:
+        return (isinstance(expr, ast.Constant) and isinstance(expr.value, int | float)
+                and not isinstance(expr.value, bool)) or _type_of(expr, known) in ("int", "float", "num")
+
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1 \
+                and node.func.id in _SIZED_ARG:
+            mark(node.args[0], "seq")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+            for arg in node.args:
+                mark(arg, "num")
+        elif isinstance(node, ast.For | ast.comprehension):
+            mark(node.iter, "seq")
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            mark(node.value, "seq")
+        elif isinstance(node, ast.BinOp) and (isinstance(node.op, _NUMERIC_OPS) or isinstance(node.op, ast.Add)
+                                              and (numeric(node.left) or numeric(node.right))):
+            if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant | ast.JoinedStr):
+                continue  # "%s" % name: formatting
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if numeric(other) or not isinstance(node.op, ast.Add):
+                    mark(side, "num")
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Subscript) and isinstance(node.value.slice, ast.Slice):
+            mark(node.targets[0], "seq")  # a slice of something is sized like it
+    return {name: kinds.pop() for name, kinds in seen.items() if len(kinds) == 1}
+
+
+_SIZED = {"seq", "list", "str", "tuple", "dict", "set"}
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Coarse types that may hold the same value ("seq" is any sized one)."""
+    return a == b or "seq" in (a, b) and a in _SIZED and b in _SIZED
 
 
 def _replace_names(lines: list[str], node: ast.Name, names: list[str], op: str, prior: float,
@@ -246,7 +299,7 @@ def _replace_names(lines: list[str], node: ast.Name, names: list[str], op: str, 
     scored = []
     for pos, alt in enumerate(n for n in names if n != node.id and n not in _BUILTINS):
         have = types.get(alt)
-        factor = 1.6 if want and have == want else 0.4 if want and have and have != want else 1.0
+        factor = 1.6 if want and have == want else 0.4 if want and have and not _compatible(want, have) else 1.0
         scored.append((-factor, pos, alt, factor))
     scored.sort()
     return [_mk(lines, node, ast.Name(id=alt, ctx=ast.Load()), op, prior * factor, "same-type name in scope"

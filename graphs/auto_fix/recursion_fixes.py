@@ -62,13 +62,14 @@ def _shrunk(func: _FuncDef, p: str) -> list[tuple[str, float, str]]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             pairs = list(zip(target.elts, node.value.elts, strict=True)) if isinstance(target, ast.Tuple) and \
-                isinstance(node.value, ast.Tuple) and len(target.elts) == len(node.value.elts) else [(target, node.value)]
+                isinstance(node.value, ast.Tuple) and len(target.elts) == len(node.value.elts) else \
+                [(t, node.value) for t in target.elts] if isinstance(target, ast.Tuple) else [(target, node.value)]
             for name, value in pairs:
                 if isinstance(name, ast.Name) and name.id != p and p in {
                         n.id for n in ast.walk(value) if isinstance(n, ast.Name)}:
                     # A slice of the input or arithmetic on it is the input made smaller; an item of it is not.
                     same_kind = isinstance(value, ast.BinOp) or isinstance(value, ast.Subscript) and isinstance(
-                        value.slice, ast.Slice)
+                        value.slice, ast.Slice) or isinstance(value, ast.Call) and ast.unparse(value.func) == "divmod"
                     out.append((name.id, 0.9 if same_kind else 0.72, f"`{name.id}`, computed from `{p}`"))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name) \
                 and node.left.id == p:

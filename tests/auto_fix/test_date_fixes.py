@@ -26,6 +26,18 @@ def test_timedelta_units_are_swapped():
     assert working_codes(date_rewrites(_ctx(code)), "later", (datetime(2024, 1, 1), 90), datetime(2024, 1, 1, 1, 30))
 
 
+def test_a_loop_step_is_tried_with_smaller_units_only_after_other_rewrites():
+    # `current += timedelta(hours=1)` on a date never moves (a date ignores hours): the loop would hang.
+    code = ("from datetime import timedelta\n\n\ndef days_until(start, end):\n    n, current = 0, start\n"
+            "    while current < end - timedelta(days=1):\n        current += timedelta(days=1)\n        n += 1\n"
+            "    return n\n")
+    cands = date_rewrites(_ctx(code))
+    prior = {next(line.strip() for line in c.code.splitlines() if "hours=1" in line): c.prior
+             for c in cands if "hours=1" in c.code}
+    assert prior["current += timedelta(hours=1)"] < prior["while current < end - timedelta(hours=1):"]
+    assert prior["current += timedelta(hours=1)"] < min(c.prior for c in cands if "weeks=1" in c.code)
+
+
 def test_weekday_numbering_and_directives():
     code = ('from datetime import date\n\n\ndef label(d):\n    return d.strftime("%d/%M") + "/" + str(d.weekday())\n')
     cands = date_rewrites(_ctx(code))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from graphs.auto_fix.edits import Edit, apply_edits
@@ -98,3 +100,25 @@ def test_second_order_pairs_are_disjoint_and_apply():
 
 def test_unparsable_code_yields_no_mutations():
     assert mutations_for_lines("def f(:\n", [1]) == []
+
+
+def test_usage_types_rank_a_sized_local_first_for_a_sized_use():
+    from graphs.auto_fix.mutations import infer_types
+
+    code = ("def averages(values, window):\n    out = []\n    for start in range(len(values) - window + 1):\n"
+            "        chunk = values[start:start + window]\n        out.append(sum(chunk) / len(values))\n"
+            "    return out\n")
+    func = ast.parse(code).body[0]
+    types = infer_types(func)
+    assert types["values"] == types["chunk"] == "seq" and types["window"] == types["start"] == "num"
+    firsts = [apply_mutation(code, m).splitlines()[4].strip() for m in mutations_for_lines(code, [5], limit=500)
+              if m.operator == "variable_replace" and "sum(chunk) / len(" in apply_mutation(code, m)]
+    assert firsts[0] == "out.append(sum(chunk) / len(chunk))"
+    assert firsts.index("out.append(sum(chunk) / len(window))") > firsts.index("out.append(sum(chunk) / len(out))")
+
+
+def test_a_name_used_both_as_number_and_sequence_stays_untyped():
+    from graphs.auto_fix.mutations import infer_types
+
+    code = "def f(a, b):\n    return len(a) + a - b\n"
+    assert "a" not in infer_types(ast.parse(code).body[0])

@@ -37,6 +37,14 @@ def test_shrinking_call_prefers_a_local_computed_from_the_input():
     assert "total(rest)" in cands[0].code and run_snippet(cands[0].code, "total", [1, 2, 3]) == 6
 
 
+def test_shrinking_call_tries_the_parts_a_divmod_unpacks():
+    code = ("def spell(n):\n    if n < 10:\n        return str(n)\n    high, rest = divmod(n, 10)\n"
+            "    return spell(high) + (\"-\" + spell(n) if rest else \"\")\n")
+    cands = shrinking_calls(_ctx(code))
+    assert {c.code.splitlines()[-1].split("+ spell(")[1][:4] for c in cands[:2]} == {"rest", "high"}
+    assert working_codes(cands, "spell", (42,), "4-2")
+
+
 def test_shrinking_call_leaves_calls_that_already_shrink():
     code = "def f(n):\n    if n == 0:\n        return 0\n    return f(n - 1)\n"
     assert not shrinking_calls(_ctx(code))
