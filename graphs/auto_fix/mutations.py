@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from graphs.auto_fix.edits import Edit, apply_edits, enclosing_function, node_edit, scope_names
 from graphs.auto_fix.mutation_ops import extra_mutations
+from graphs.auto_fix.name_types import compatible, derived_names, infer_types
 
 _CMP_SWAPS: dict[type, list[tuple[type, float]]] = {
     ast.Lt: [(ast.LtE, 0.9), (ast.Gt, 0.35)], ast.LtE: [(ast.Lt, 0.9), (ast.GtE, 0.3), (ast.Eq, 0.2)],
@@ -187,129 +188,28 @@ def _callee_ids(tree: ast.AST) -> set[int]:
     return {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
 
 
-_CALL_TYPES = {"int": "int", "len": "int", "round": "int", "float": "float", "str": "str", "list": "list",
-               "sorted": "list", "dict": "dict", "set": "set", "tuple": "tuple", "sum": "num", "abs": "num",
-               "min": None, "max": None}
-
-
-def _type_of(expr: ast.expr | None, known: dict[str, str]) -> str | None:
-    """Very cheap static type of an expression: a builtin type name, "num", or None when unknown."""
-    if isinstance(expr, ast.Constant) and expr.value is not None and not isinstance(expr.value, bool):
-        return {"int": "int", "float": "float"}.get(type(expr.value).__name__, type(expr.value).__name__)
-    if isinstance(expr, ast.List | ast.ListComp):
-        return "list"
-    if isinstance(expr, ast.Dict | ast.DictComp):
-        return "dict"
-    if isinstance(expr, ast.Set | ast.SetComp):
-        return "set"
-    if isinstance(expr, ast.JoinedStr):
-        return "str"
-    if isinstance(expr, ast.Name):
-        return known.get(expr.id)
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        return _CALL_TYPES.get(expr.func.id)
-    if isinstance(expr, ast.BinOp):
-        left, right = _type_of(expr.left, known), _type_of(expr.right, known)
-        if left in ("int", "float", "num") and right in ("int", "float", "num"):
-            return "num"
-        return left if left == right else None
-    return None
-
-
-def infer_types(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> dict[str, str]:
-    """Name → coarse type from assignments, annotations, defaults and `for i in range(...)` in `func`."""
-    known: dict[str, str] = {}
-    if func is None:
-        return known
-    params = func.args.args
-    for arg, default in zip(params[len(params) - len(func.args.defaults):], func.args.defaults, strict=True):
-        if (t := _type_of(default, known)) is not None:
-            known[arg.arg] = t
-    for arg in params:
-        if isinstance(arg.annotation, ast.Name) and arg.annotation.id in _CALL_TYPES:
-            known[arg.arg] = _CALL_TYPES[arg.annotation.id] or arg.annotation.id
-    for node in ast.walk(func):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if (t := _type_of(node.value, known)) is not None:
-                known.setdefault(node.targets[0].id, t)
-        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call) \
-                and isinstance(node.iter.func, ast.Name) and node.iter.func.id == "range":
-            known.setdefault(node.target.id, "int")
-    known = {k: ("num" if v in ("int", "float") else v) for k, v in known.items()}
-    for name, kind in _usage_types(func, known).items():
-        known.setdefault(name, kind)
-    return known
-
-
-_SIZED_ARG = ("len", "sum", "sorted", "enumerate", "zip", "reversed", "min", "max", "any", "all")
-_NUMERIC_OPS = (ast.Sub, ast.FloorDiv, ast.Div, ast.Mod, ast.Pow)
-
-
-def _usage_types(func: ast.FunctionDef | ast.AsyncFunctionDef, known: dict[str, str]) -> dict[str, str]:
-    """Coarse types from how names are used: "seq" for what is sized, iterated or sliced (`len(xs)`,
-    `for x in xs`, `xs[a:b]` and names assigned such a slice), "num" for an operand of arithmetic with a number
-    (`len(xs) - window`, `start + window`) or a `range()` bound. A name used both ways stays unknown."""
-    seen: dict[str, set[str]] = {}
-
-    def mark(expr: ast.expr, kind: str) -> None:
-        if isinstance(expr, ast.Name):
-            seen.setdefault(expr.id, set()).add(kind)
-
-    def numeric(expr: ast.expr) -> bool:
-        return (isinstance(expr, ast.Constant) and isinstance(expr.value, int | float)
-                and not isinstance(expr.value, bool)) or _type_of(expr, known) in ("int", "float", "num")
-
-    for node in ast.walk(func):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1 \
-                and node.func.id in _SIZED_ARG:
-            mark(node.args[0], "seq")
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
-            for arg in node.args:
-                mark(arg, "num")
-        elif isinstance(node, ast.For | ast.comprehension):
-            mark(node.iter, "seq")
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-            mark(node.value, "seq")
-        elif isinstance(node, ast.BinOp) and (isinstance(node.op, _NUMERIC_OPS) or isinstance(node.op, ast.Add)
-                                              and (numeric(node.left) or numeric(node.right))):
-            if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant | ast.JoinedStr):
-                continue  # "%s" % name: formatting
-            for side, other in ((node.left, node.right), (node.right, node.left)):
-                if numeric(other) or not isinstance(node.op, ast.Add):
-                    mark(side, "num")
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Subscript) and isinstance(node.value.slice, ast.Slice):
-            mark(node.targets[0], "seq")  # a slice of something is sized like it
-    return {name: kinds.pop() for name, kinds in seen.items() if len(kinds) == 1}
-
-
-_SIZED = {"seq", "list", "str", "tuple", "dict", "set"}
-
-
-def _compatible(a: str, b: str) -> bool:
-    """Coarse types that may hold the same value ("seq" is any sized one)."""
-    return a == b or "seq" in (a, b) and a in _SIZED and b in _SIZED
-
-
 def _replace_names(lines: list[str], node: ast.Name, names: list[str], op: str, prior: float,
-                   types: dict[str, str] | None = None) -> list[Mutation]:
-    """Other in-scope names in place of `node`: same inferred type first, incompatible types last."""
-    types = types or {}
+                   types: dict[str, str] | None = None, derived: dict[str, set[str]] | None = None) -> list[Mutation]:
+    """Other in-scope names in place of `node`: same inferred type first, incompatible types last; a name
+    computed from `node` (its cleaned, sliced or iterated version) is the likelier one meant."""
+    types, derived = types or {}, derived or {}
     want = types.get(node.id)
     scored = []
     for pos, alt in enumerate(n for n in names if n != node.id and n not in _BUILTINS):
         have = types.get(alt)
-        factor = 1.6 if want and have == want else 0.4 if want and have and not _compatible(want, have) else 1.0
+        factor = 1.6 if want and have == want else 0.4 if want and have and not compatible(want, have) else 1.0
+        factor *= 1.3 if node.id in derived.get(alt, ()) else 1.0
         scored.append((-factor, pos, alt, factor))
     scored.sort()
     return [_mk(lines, node, ast.Name(id=alt, ctx=ast.Load()), op, prior * factor, "same-type name in scope"
                 if factor > 1 else "") for _, _, alt, factor in scored[:6]]
 
 
-def _statement_level(lines: list[str], stmt: ast.stmt, names: list[str], types: dict[str, str]) -> list[Mutation]:
+def _statement_level(lines: list[str], stmt: ast.stmt, names: list[str], types: dict[str, str],
+                     derived: dict[str, set[str]]) -> list[Mutation]:
     out: list[Mutation] = []
     if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
-        out += _replace_names(lines, stmt.value, names, "return_replace", 0.3, types)
+        out += _replace_names(lines, stmt.value, names, "return_replace", 0.3, types, derived)
     docstring = isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
     if isinstance(stmt, ast.Expr | ast.Assign | ast.AugAssign) and stmt.lineno == stmt.end_lineno and not docstring:
         out.append(Mutation(node_edit(lines, stmt, "pass"), "delete_statement",
@@ -329,13 +229,15 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
     wanted = set(target_lines)
     callees = _callee_ids(tree)
     out: list[Mutation] = []
+    scopes: dict[int, tuple[list[str], dict[str, str], dict[str, set[str]]]] = {}
     for node in ast.walk(tree):
         line = getattr(node, "lineno", None)
         if line not in wanted:
             continue
         func = enclosing_function(tree, line)
-        names = scope_names(func, tree)
-        types = infer_types(func)
+        if id(func) not in scopes:  # once per function, not per node
+            scopes[id(func)] = scope_names(func, tree), infer_types(func), derived_names(func)
+        names, types, derived = scopes[id(func)]
         found: list[Mutation] = []
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) \
                 and isinstance(node.value.op, ast.Mult | ast.FloorDiv):  # `first = (page - 1) * per` ± 1
@@ -358,7 +260,7 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
         elif isinstance(node, ast.Constant):
             found += _constant(lines, node)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in callees:
-            found += _replace_names(lines, node, names, "variable_replace", 0.25, types)
+            found += _replace_names(lines, node, names, "variable_replace", 0.25, types, derived)
         if isinstance(node, ast.Call | ast.Subscript):
             found += _bounds(lines, node)
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred)
@@ -371,7 +273,7 @@ def mutations_for_lines(code: str, target_lines: list[int], weights: dict[int, f
             found += _negate(lines, node)
         found += extra_mutations(lines, node, _mk)
         if isinstance(node, ast.stmt):
-            found += _statement_level(lines, node, names, types)
+            found += _statement_level(lines, node, names, types, derived)
             found += _constant_swaps(lines, node)
         w = weights.get(line, 0.5)
         out += [Mutation(m.edit, m.operator, m.description, m.prior * w) for m in found]

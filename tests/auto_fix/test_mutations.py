@@ -103,7 +103,7 @@ def test_unparsable_code_yields_no_mutations():
 
 
 def test_usage_types_rank_a_sized_local_first_for_a_sized_use():
-    from graphs.auto_fix.mutations import infer_types
+    from graphs.auto_fix.name_types import infer_types
 
     code = ("def averages(values, window):\n    out = []\n    for start in range(len(values) - window + 1):\n"
             "        chunk = values[start:start + window]\n        out.append(sum(chunk) / len(values))\n"
@@ -118,7 +118,20 @@ def test_usage_types_rank_a_sized_local_first_for_a_sized_use():
 
 
 def test_a_name_used_both_as_number_and_sequence_stays_untyped():
-    from graphs.auto_fix.mutations import infer_types
+    from graphs.auto_fix.name_types import infer_types
 
     code = "def f(a, b):\n    return len(a) + a - b\n"
     assert "a" not in infer_types(ast.parse(code).body[0])
+
+
+def test_a_name_computed_from_the_replaced_one_comes_first():
+    from graphs.auto_fix.name_types import derived_names
+
+    code = ("def greet(name, title):\n    clean = name.strip()\n    total = 0\n    total = total + len(title)\n"
+            "    return 'Hi ' + name\n")
+    func = ast.parse(code).body[0]
+    derived = derived_names(func)
+    assert derived["clean"] == {"name"} and not derived.get("total")  # an accumulator is no version of its parts
+    firsts = [apply_mutation(code, m).splitlines()[4].strip() for m in mutations_for_lines(code, [5], limit=500)
+              if m.operator == "variable_replace"]
+    assert firsts[0] == "return 'Hi ' + clean"

@@ -7,7 +7,8 @@ import ast
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.doctests import context_tests, prose_examples
 from graphs.auto_fix.localize import widen_lines
-from graphs.auto_fix.mutations import infer_types, mutations_for_lines
+from graphs.auto_fix.mutations import mutations_for_lines
+from graphs.auto_fix.name_types import infer_types
 from graphs.auto_fix.security_more import all_security_candidates as security_candidates
 from graphs.auto_fix.type_fixes import argument_counts, missing_value_returns, value_shapes
 
