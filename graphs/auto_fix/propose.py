@@ -25,7 +25,6 @@ DESTRUCTIVE = frozenset({"delete_statement", "operand_drop"})  # a dropped const
 TEMPLATES: dict[ErrorClass, list[Proposer]] = {
     "none_attribute": [templates.none_guards, flow_fixes.call_none_guards, flow_fixes.missing_returns,
                        type_fixes.missing_value_returns],
-    "zero_division": [templates.zero_guards],
     "index_error": [templates.empty_guards, templates.base_cases],
     "key_error": [templates.key_fixes],
     "recursion_error": [templates.base_cases],
@@ -62,7 +61,7 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.hang_more", "graphs.auto_fix.slip_fixes", "graphs.auto_fix.table_fixes",
     "graphs.auto_fix.call_slips", "graphs.auto_fix.text_shapes", "graphs.auto_fix.reset_shapes",
     "graphs.auto_fix.mirror_fixes", "graphs.auto_fix.hang_shapes", "graphs.auto_fix.return_fixes",
-    "graphs.auto_fix.condition_fixes",
+    "graphs.auto_fix.condition_fixes", "graphs.auto_fix.zero_fixes",
 )
 
 

@@ -50,7 +50,7 @@ def _uses(value: str, name: str) -> bool:
                for n in ast.walk(tree))
 
 
-def _guard(ctx: FixContext, line: int, condition: str, why: str, prior: float,
+def guard(ctx: FixContext, line: int, condition: str, why: str, prior: float,
            first_default: str | None = None, guarded: str | None = None) -> list[Candidate]:
     """Insert `if condition: <exit>` before the statement on `line` (return defaults, or continue in loops).
 
@@ -76,7 +76,7 @@ def _guard(ctx: FixContext, line: int, condition: str, why: str, prior: float,
     return out
 
 
-def _nodes_on(ctx: FixContext, line: int | None, kinds: tuple[type, ...]) -> list[ast.AST]:
+def nodes_on(ctx: FixContext, line: int | None, kinds: tuple[type, ...]) -> list[ast.AST]:
     if ctx.tree is None or line is None:
         return []
     return [n for n in ast.walk(ctx.tree) if isinstance(n, kinds) and getattr(n, "lineno", None) == line]
@@ -87,13 +87,13 @@ def none_guards(ctx: FixContext) -> list[Candidate]:
     attr = ctx.message.split("attribute ")[-1].strip("'\" ") if "attribute" in ctx.message else ""
     out: list[Candidate] = []
     seen: set[str] = set()
-    for node in _nodes_on(ctx, ctx.line, (ast.Attribute, ast.Subscript)):
+    for node in nodes_on(ctx, ctx.line, (ast.Attribute, ast.Subscript)):
         target = ast.unparse(node.value)
         if target in seen or isinstance(node.value, ast.Constant):
             continue
         seen.add(target)
         prior = 0.9 if isinstance(node, ast.Attribute) and node.attr == attr else 0.6
-        out += _guard(ctx, node.lineno, f"{target} is None", f"`{target}` can be None", prior, guarded=target)
+        out += guard(ctx, node.lineno, f"{target} is None", f"`{target}` can be None", prior, guarded=target)
         raised = wanted_exception(ctx.hints, "")
         if raised:  # the tests expect bad input to raise: the guard raises that instead of returning
             out += _raising_guard(ctx, node.lineno, f"{target} is None", raised, prior)
@@ -120,58 +120,20 @@ def _raising_guard(ctx: FixContext, line: int, condition: str, exc: str, prior: 
                       f"tests expect {exc} for such input)", prior)]
 
 
-_LIKENESS = re.compile(r"(?i)similar|likeness|match|overlap|jaccard|agree|identical|equal|same|coverage")
-
-
-def zero_guards(ctx: FixContext) -> list[Candidate]:
-    """Guard the divisor of the failing division."""
-    out: list[Candidate] = []
-    for node in _nodes_on(ctx, ctx.line, (ast.BinOp, ast.AugAssign)):
-        if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod):
-            right = node.right if isinstance(node, ast.BinOp) else node.value
-            if isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id == "len" \
-                    and len(right.args) == 1:
-                right = right.args[0]  # `x / len(items)`: guard on the collection itself
-            divisor = ast.unparse(right)
-            out += _guard(ctx, node.lineno, f"not {divisor}", f"avoid dividing by zero when `{divisor}` is 0", 0.8,
-                          first_default="0")
-            func = enclosing_function(ctx.tree, node.lineno) if ctx.tree is not None else None
-            if func is not None and _LIKENESS.search(func.name):  # two empty things are alike, not unalike
-                out += _guard(ctx, node.lineno, f"not {divisor}", f"two empty inputs are identical when "
-                              f"`{divisor}` is 0", 0.7, first_default="1.0")[:1]
-            if isinstance(node, ast.BinOp):
-                out += _inline_zero_guards(ctx, node, divisor)
-    return out
-
-
-def _inline_zero_guards(ctx: FixContext, node: ast.BinOp, divisor: str) -> list[Candidate]:
-    """Only the division changes: `a / b` → `(a / b if b else 0)`; the rest of the expression keeps its meaning."""
-    out = []
-    text = ast.get_source_segment(ctx.code, node) or ast.unparse(node)
-    zero = "0.0" if isinstance(node.op, ast.Div) else "0"
-    for fallback, prior in ((zero, 0.75), ("None", 0.4)):
-        new = f"({text} if {divisor} else {fallback})"
-        code = apply_edits(ctx.code, [node_edit(ctx.lines, node, new)])
-        if code:
-            out.append(Candidate(code, "template", f"line {node.lineno}: `{text}` → `{new}` (a zero divisor "
-                                 f"gives {fallback} instead of raising)", prior))
-    return out
-
-
 def empty_guards(ctx: FixContext) -> list[Candidate]:
     """IndexError on a constant index: return early when the sequence is empty."""
     out: list[Candidate] = []
-    for node in _nodes_on(ctx, ctx.line, (ast.Subscript,)):
+    for node in nodes_on(ctx, ctx.line, (ast.Subscript,)):
         if isinstance(node.slice, ast.Constant | ast.UnaryOp) and isinstance(node.ctx, ast.Load):
             seq = ast.unparse(node.value)
-            out += _guard(ctx, node.lineno, f"not {seq}", f"`{seq}` can be empty", 0.6)
+            out += guard(ctx, node.lineno, f"not {seq}", f"`{seq}` can be empty", 0.6)
             k = node.slice.value if isinstance(node.slice, ast.Constant) else None
             if isinstance(k, int) and k >= 1 and isinstance(node.value, ast.Name):
                 # `parts[1]` of a name without a comma: the input that lacks the part is kept as it is.
                 func = enclosing_function(ctx.tree, node.lineno) if ctx.tree is not None else None
                 params = [a.arg for a in func.args.args if a.arg not in ("self", "cls")] if func else []
                 for default in [f"{seq}[0]"] * (k == 1) + params[:1]:
-                    out += _guard(ctx, node.lineno, f"len({seq}) <= {k}", f"`{seq}` may have no item {k}; such "
+                    out += guard(ctx, node.lineno, f"len({seq}) <= {k}", f"`{seq}` may have no item {k}; such "
                                   f"input is kept as it is", 0.64, first_default=default)[:1]
     return out
 
@@ -182,7 +144,7 @@ def key_fixes(ctx: FixContext) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     lines = ctx.lines
-    for node in _nodes_on(ctx, ctx.line, (ast.AugAssign,)):
+    for node in nodes_on(ctx, ctx.line, (ast.AugAssign,)):
         if isinstance(node.target, ast.Subscript):
             t = node.target
             op = ast.unparse(ast.BinOp(ast.Name("a"), node.op, ast.Name("b")))[2:-2]
@@ -193,7 +155,7 @@ def key_fixes(ctx: FixContext) -> list[Candidate]:
                 out.append(Candidate(code, "template", f"line {node.lineno}: `{ast.unparse(node)}` → `{new}` "
                                      "(missing keys start at 0)", 0.85))
     out += _setdefault_fixes(ctx)
-    for node in _nodes_on(ctx, ctx.line, (ast.Subscript,)):
+    for node in nodes_on(ctx, ctx.line, (ast.Subscript,)):
         if isinstance(node.ctx, ast.Load) and not isinstance(node.slice, ast.Slice):
             base, key = ast.unparse(node.value), ast.unparse(node.slice)
             for default, prior in (("", 0.6), (", 0", 0.5)):
@@ -213,7 +175,7 @@ _CONTAINER_FOR = {"append": "[]", "extend": "[]", "insert": "[]", "add": "set()"
 def _setdefault_fixes(ctx: FixContext) -> list[Candidate]:
     """`d[k].append(x)` on a missing key → `d.setdefault(k, []).append(x)`."""
     out = []
-    for call in _nodes_on(ctx, ctx.line, (ast.Call,)):
+    for call in nodes_on(ctx, ctx.line, (ast.Call,)):
         func = call.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Subscript) \
                 and func.attr in _CONTAINER_FOR and not isinstance(func.value.slice, ast.Slice):

@@ -200,7 +200,7 @@ def test_a_plural_key_is_normalised_to_the_table_singular():
 
 
 def test_a_similarity_of_two_empty_inputs_is_guarded_as_identical():
-    from graphs.auto_fix.templates import zero_guards
+    from graphs.auto_fix.zero_fixes import zero_guards
 
     code = "def similarity(a, b):\n    same = sum(1 for x, y in zip(a, b) if x == y)\n    return 2 * same / (len(a) + len(b))\n"
     cands = zero_guards(_ctx(code, "zero_division", "division by zero", line=3))
@@ -228,3 +228,14 @@ def test_mixed_numbers_are_parsed_as_whole_plus_fraction():
     code = "def qty(text):\n    return float(text)\n"
     cands = value_parsing(_ctx(code, "value_error", "could not convert string to float: '2 3/4'", line=2))
     assert working_codes(cands, "qty", ("2 3/4",), 2.75)
+
+
+def test_a_zero_divisor_inside_a_comprehension_leaves_its_item_out():
+    from graphs.auto_fix.zero_fixes import comprehension_filters, zero_guards
+
+    code = "def rates(cost, count):\n    return {k: cost[k] / count[k] for k in count}\n"
+    ctx = _ctx(code, "zero_division", "division by zero", line=2)
+    assert working_codes(comprehension_filters(ctx), "rates", ({"a": 4, "b": 1}, {"a": 2, "b": 0}), {"a": 2.0})
+    # No guard before the statement: `k` exists only inside the comprehension.
+    assert all("if not count[k]:" not in c.code for c in zero_guards(ctx))
+    assert zero_guards(ctx)  # the division alone may still fall back to 0

@@ -7,6 +7,7 @@ import ast
 from graphs.auto_fix import name_fixes, templates
 from graphs.auto_fix.candidates import FixContext
 from graphs.auto_fix.table_fixes import counter_maps
+from graphs.auto_fix.zero_fixes import zero_guards
 from tests.auto_fix.snippets import working_codes
 
 
@@ -54,7 +55,7 @@ def test_none_guard_in_loop_offers_continue_first():
 
 def test_zero_guard_uses_the_collection_under_len():
     code = "def mean(xs):\n    return sum(xs) / len(xs)\n"
-    cands = templates.zero_guards(_ctx(code, "zero_division", "division by zero", 2))
+    cands = zero_guards(_ctx(code, "zero_division", "division by zero", 2))
     assert any(_run(c.code, "mean([])") == 0 for c in cands if "return 0" in c.code) or \
         any(_run(c.code, "mean([])") is None for c in cands)
     assert "if not xs:" in cands[0].code
