@@ -15,6 +15,7 @@ import re
 from graphs.auto_fix.candidates import Candidate, FixContext
 from graphs.auto_fix.edits import apply_edits, enclosing_function, node_edit
 from graphs.auto_fix.propose_types import Proposer
+from graphs.auto_fix.return_shapes import observed_pairs
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
 _UNIT_PAIRS = {1000: 1024, 1024: 1000, 1_000_000: 1_048_576, 1_048_576: 1_000_000}
@@ -39,12 +40,38 @@ def _render(value: float, like: object) -> str:
     return repr(round(value, 10))
 
 
-def _alternatives(value: int | float, stated: list[float]) -> list[tuple[float, float, str]]:
+def _nice(value: float) -> bool:
+    """A value a person would write: at most 3 decimals."""
+    return value != 0 and abs(value - round(value, 3)) < 1e-9 * max(1.0, abs(value))
+
+
+def observed_numbers(text: str) -> list[tuple[float, float]]:
+    """(returned, expected) numbers of the failing assertions, when both are numbers and differ."""
+    return [(float(a), float(e)) for a, e in observed_pairs(text)  # type: ignore[arg-type]
+            if all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, e)) and a != e]
+
+
+def _solved(value: int | float, observed: list[tuple[float, float]]) -> list[tuple[float, float, str]]:
+    """The literal that would turn the returned number into the expected one if the result were proportional to
+    it (`value * expected / returned`) or offset by it (`value + expected - returned`), when that is a value a
+    person would write."""
+    out = []
+    for actual, expected in observed[:2]:
+        if actual and _nice(scaled := value * expected / actual):
+            out.append((round(scaled, 3), 0.5, f"the result is proportional to it: {actual:g} → {expected:g}"))
+        if _nice(shifted := value + expected - actual):
+            out.append((round(shifted, 3), 0.42, f"the result moves with it: {actual:g} → {expected:g}"))
+    return out
+
+
+def _alternatives(value: int | float, stated: list[float],
+                  observed: list[tuple[float, float]] | None = None) -> list[tuple[float, float, str]]:
     """(new value, prior, why) for one literal, most likely first."""
     out: list[tuple[float, float, str]] = []
     for s in stated:
         if s != value and value and 0.75 <= abs(s / value) <= 1.34 and s * value > 0:
             out.append((s, 0.75, "the value stated in the context/tests"))
+    out += _solved(value, observed or [])
     if value in _UNIT_PAIRS:
         out.append((_UNIT_PAIRS[value], 0.55, "decimal vs binary unit"))
     if isinstance(value, float) and value:
@@ -84,9 +111,10 @@ def spec_constants(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None:
         return []
     stated = stated_numbers(ctx.hints)
+    observed = observed_numbers(f"{ctx.message}\n{ctx.hints}")
     found: list[Candidate] = []
     for node, weight in _suspicious_constants(ctx):
-        for new, prior, why in _alternatives(node.value, stated):
+        for new, prior, why in _alternatives(node.value, stated, observed):
             text = _render(new, node.value)
             code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
             if code:

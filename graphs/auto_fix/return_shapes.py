@@ -159,13 +159,61 @@ def _container_adapters(actual: object, expected: object) -> Iterator[Adapter]:
             yield (lambda f, i=i: f.items[i] if f.items else f"{f.atom}[{i}]"), 0.5, f"its item {i}"
 
 
+_SCALES = (100, 1000, 60, 3600, 1024, 24, 10)
+_TEXT_FORMS = ("strip", "lower", "upper", "title", "capitalize")
+
+
+def _same_type_adapters(actual: object, expected: object) -> Iterator[Adapter]:
+    """The right value up to a finishing step: rounding, sign, a unit scale, case or whitespace, order, duplicates.
+    Weaker evidence than a change of shape (the fault may sit upstream), hence the lower priors."""
+    if _number(actual) and _number(expected):
+        for digits in range(5):
+            if round(actual, digits) == expected and actual != expected:  # type: ignore[call-overload]
+                yield (lambda f, d=digits: f"round({f.arg}, {d})" if d else f"round({f.arg})"), 0.5, \
+                    f"rounded to {digits} decimals"
+                break
+        if actual and expected == -actual:  # type: ignore[operator]
+            yield (lambda f: f"abs({f.arg})" if expected > 0 else f"-abs({f.arg})"), 0.42, "without its sign"
+        for k in _SCALES:
+            if actual and abs(actual * k - expected) < 1e-9 * max(1.0, abs(expected)):  # type: ignore[operator]
+                yield (lambda f, k=k: f"{f.atom} * {k}"), 0.42, f"scaled by {k}"
+            elif actual and abs(actual / k - expected) < 1e-9 * max(1.0, abs(expected)):  # type: ignore[operator]
+                yield (lambda f, k=k: f"{f.atom} / {k}"), 0.42, f"divided by {k}"
+    if isinstance(actual, str) and isinstance(expected, str):
+        for method in _TEXT_FORMS:
+            if getattr(actual, method)() == expected:
+                yield (lambda f, m=method: f"{f.atom}.{m}()"), 0.45, f"with `.{method}()`"
+                break
+    if isinstance(actual, list) and isinstance(expected, list) and actual:
+        try:
+            unique: list | None = list(dict.fromkeys(actual))
+        except TypeError:
+            unique = None
+        for text, value, why in (("sorted({arg})", _sorted(actual), "sorted"),
+                                 ("{atom}[::-1]", actual[::-1], "reversed"),
+                                 ("list(dict.fromkeys({arg}))", unique, "deduplicated"),
+                                 ("sorted(set({arg}))", _sorted(unique), "deduplicated and sorted")):
+            if value == expected and actual != expected:
+                yield (lambda f, text=text: text.format(arg=f.arg, atom=f.atom)), 0.45, why
+                break
+
+
+def _sorted(values: object) -> list | None:
+    try:
+        return sorted(values)  # type: ignore[call-overload]
+    except TypeError:
+        return None
+
+
 def adapters(actual: object, expected: object) -> list[Adapter]:
     """Every adapter that turns the returned value into the expected one."""
-    if actual is None or type(actual) is type(expected) and not isinstance(actual, tuple | list):
-        return []  # a missing return, or a wrong value of the right type: other templates' work
+    if actual is None:
+        return []  # a missing return: other templates' work
+    if type(actual) is type(expected) and not isinstance(actual, tuple | list):
+        return list(_same_type_adapters(actual, expected))
     if isinstance(expected, bool):
         return list(_truth_adapters(actual, expected))
-    found = list(_container_adapters(actual, expected))
+    found = list(_container_adapters(actual, expected)) + list(_same_type_adapters(actual, expected))
     return found + (list(_numeric_adapters(actual, expected)) if _number(expected) or isinstance(actual, str) else [])
 
 

@@ -194,3 +194,16 @@ def test_a_dropped_chain_of_string_methods_is_assigned_back():
     ctx = FixContext(code=code, tree=ast.parse(code), error_class="wrong_output", suspicious=[2])
     fixed = discarded_results(ctx)[0].code
     assert "name = name.strip().lower()" in fixed
+
+
+def test_a_constant_is_solved_from_the_returned_and_expected_numbers():
+    code = "RATE = 0.2\n\n\ndef tax(amount):\n    return amount * RATE + 1\n"
+    # 10 * 0.2 + 1 = 3.0 returned, 3.5 expected: the offset 1 → 1.5 or the rate 0.2 → 0.7 would give it
+    cands = spec_constants(_ctx(code, suspicious=[5], hints="E   assert 3.0 == 3.5\nassert tax(10) == 3.5\n"))
+    assert [c.code for c in cands if "+ 1.5" in c.code] and [c.code for c in cands if "RATE = 0.7" in c.code]
+    code = "RATE = 0.2\n\n\ndef tax(amount):\n    return amount * RATE\n"
+    cands = spec_constants(_ctx(code, suspicious=[5], hints="E   assert 2.0 == 2.5\nassert tax(10) == 2.5\n"))
+    assert any(_run(c.code, "tax", 20) == 5.0 for c in cands if "RATE = 0.25" in c.code)
+    # A solution nobody would write (0.2 * 2.0173 / 2.0) is not proposed.
+    cands = spec_constants(_ctx(code, suspicious=[5], hints="E   assert 2.0 == 2.0173\n"))
+    assert not [c for c in cands if "proportional" in c.explanation]

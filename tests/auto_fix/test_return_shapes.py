@@ -50,3 +50,15 @@ def test_a_list_returned_where_joined_text_was_expected_and_no_candidate_without
     cands = reshaped_returns(_ctx(code, "E   AssertionError: assert ['a', 'b'] == 'a, b'"))
     assert working_codes(cands, "label", (["z", "y"],), "y, z")
     assert reshaped_returns(_ctx(code, "ValueError: bad tag")) == []
+
+
+def test_same_type_adapters_finish_the_value_rounding_scaling_casing_ordering():
+    whys = {why for _, _, why in adapters(0.123456, 0.12)}
+    assert "rounded to 2 decimals" in whys
+    assert "scaled by 100" in {why for _, _, why in adapters(0.25, 25.0)}
+    assert "with `.lower()`" in {why for _, _, why in adapters("Ann", "ann")}
+    assert "deduplicated" in {why for _, _, why in adapters([3, 1, 3], [3, 1])}
+    assert "sorted" in {why for _, _, why in adapters([3, 1], [1, 3])}
+    code = "def share(part, whole):\n    return part / whole\n"
+    cands = reshaped_returns(_ctx(code, "E   assert 0.25 == 25.0", "assert share(1, 4) == 25.0"))
+    assert working_codes(cands, "share", (1, 2), 50.0)
