@@ -57,10 +57,11 @@ def _solved(value: int | float, observed: list[tuple[float, float]]) -> list[tup
     person would write."""
     out = []
     for actual, expected in observed[:2]:
-        if actual and _nice(scaled := value * expected / actual):
-            out.append((round(scaled, 3), 0.5, f"the result is proportional to it: {actual:g} → {expected:g}"))
-        if _nice(shifted := value + expected - actual):
-            out.append((round(shifted, 3), 0.42, f"the result moves with it: {actual:g} → {expected:g}"))
+        for new, prior, why in ((value * expected / actual if actual else 0.0, 0.42, "is proportional to it"),
+                                (value + expected - actual, 0.36, "moves with it")):
+            # An integer literal stays an integer (a default multiplier of 1 is not 0.95).
+            if _nice(new) and (not isinstance(value, int) or float(new).is_integer()):
+                out.append((round(new, 3), prior, f"the result {why}: {actual:g} → {expected:g}"))
     return out
 
 

@@ -62,15 +62,16 @@ def skipped_updates(ctx: FixContext) -> list[Candidate]:
     return out
 
 
-def _guarded_counters(loop: ast.While, assigned: set[str]) -> list[str]:
-    """Names compared in an `if` inside the loop whose body leaves it (raise/break/return), never assigned in it."""
-    names = []
+def _guarded_counters(loop: ast.While, assigned: set[str]) -> list[tuple[str, ast.If]]:
+    """Names compared in an `if` inside the loop whose body leaves it (raise/break/return), never assigned in it,
+    with that `if`."""
+    names: list[tuple[str, ast.If]] = []
     for node in _own_nodes(loop.body):
         if isinstance(node, ast.If) and any(isinstance(s, ast.Raise | ast.Break | ast.Return) for s in node.body):
             for cmp in (n for n in ast.walk(node.test) if isinstance(n, ast.Compare)):
-                if isinstance(cmp.left, ast.Name) and cmp.left.id not in assigned and cmp.left.id not in names \
-                        and isinstance(cmp.ops[0], ast.Gt | ast.GtE | ast.Eq):
-                    names.append(cmp.left.id)
+                if isinstance(cmp.left, ast.Name) and cmp.left.id not in assigned \
+                        and cmp.left.id not in {n for n, _ in names} and isinstance(cmp.ops[0], ast.Gt | ast.GtE | ast.Eq):
+                    names.append((cmp.left.id, node))
     return names
 
 
@@ -89,14 +90,21 @@ def missing_counters(ctx: FixContext) -> list[Candidate]:
             assigned = {t.id for n in ast.walk(loop) if isinstance(n, ast.Assign | ast.AugAssign)
                         for t in ([n.target] if isinstance(n, ast.AugAssign) else n.targets)
                         if isinstance(t, ast.Name)}
-            for name in _guarded_counters(loop, assigned):
+            for name, guard in _guarded_counters(loop, assigned):
                 if not _int_initialised(func.body, name):
                     continue
-                first = loop.body[0]
-                pad = indent_of(ctx.lines[first.lineno - 1])
-                code = insert_lines(ctx.code, first.lineno, [f"{pad}{name} += 1"])
-                out.append(Candidate(code, "template", f"line {first.lineno}: `{name} += 1` at the start of the loop"
-                                     f" at line {loop.lineno} (`{name}` is checked but never counted up)", 0.8))
+                # Where the count goes decides how many tries the limit allows: the tests pick the place.
+                last = loop.body[-1]
+                places = [(loop.body[0].lineno, loop.body[0].lineno, "at the start of the loop", 0.8),
+                          ((guard.end_lineno or guard.lineno) + 1, guard.lineno, "just after its check", 0.78),
+                          (guard.lineno, guard.lineno, "just before its check", 0.76),
+                          ((last.end_lineno or last.lineno) + 1, loop.body[0].lineno, "at the end of the loop", 0.74)]
+                for at, like, where, prior in places:
+                    pad = indent_of(ctx.lines[like - 1])
+                    code = insert_lines(ctx.code, at, [f"{pad}{name} += 1"])
+                    if all(c.code != code for c in out):
+                        out.append(Candidate(code, "template", f"line {at}: `{name} += 1` {where} at line "
+                                             f"{loop.lineno} (`{name}` is checked but never counted up)", prior))
     return out
 
 

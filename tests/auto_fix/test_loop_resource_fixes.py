@@ -198,12 +198,35 @@ def test_a_dropped_chain_of_string_methods_is_assigned_back():
 
 def test_a_constant_is_solved_from_the_returned_and_expected_numbers():
     code = "RATE = 0.2\n\n\ndef tax(amount):\n    return amount * RATE + 1\n"
-    # 10 * 0.2 + 1 = 3.0 returned, 3.5 expected: the offset 1 → 1.5 or the rate 0.2 → 0.7 would give it
+    # 10 * 0.2 + 1 = 3.0 returned, 3.5 expected: the rate 0.2 → 0.7 would give it; the integer 1 stays an integer
     cands = spec_constants(_ctx(code, suspicious=[5], hints="E   assert 3.0 == 3.5\nassert tax(10) == 3.5\n"))
-    assert [c.code for c in cands if "+ 1.5" in c.code] and [c.code for c in cands if "RATE = 0.7" in c.code]
+    assert [c.code for c in cands if "RATE = 0.7" in c.code] and not [c.code for c in cands if "+ 1.5" in c.code]
     code = "RATE = 0.2\n\n\ndef tax(amount):\n    return amount * RATE\n"
     cands = spec_constants(_ctx(code, suspicious=[5], hints="E   assert 2.0 == 2.5\nassert tax(10) == 2.5\n"))
     assert any(_run(c.code, "tax", 20) == 5.0 for c in cands if "RATE = 0.25" in c.code)
     # A solution nobody would write (0.2 * 2.0173 / 2.0) is not proposed.
     cands = spec_constants(_ctx(code, suspicious=[5], hints="E   assert 2.0 == 2.0173\n"))
     assert not [c for c in cands if "proportional" in c.explanation]
+
+
+def test_an_attempt_counter_starting_at_one_is_counted_after_its_check():
+    code = ("def call_with_retries(fn, limit):\n    attempt = 1\n    while True:\n        try:\n            return fn()\n"
+            "        except OSError:\n            if attempt >= limit:\n                raise\n            pass\n")
+    fixes = missing_counters(_ctx(code, "hang"))
+    assert len({c.code for c in fixes}) == len(fixes) >= 3
+
+    def calls_made(fixed: str) -> int:
+        calls = []
+
+        def down():
+            calls.append(1)
+            raise OSError("down")
+
+        try:
+            _run(fixed, "call_with_retries", down, 3)
+        except OSError:
+            pass
+        return len(calls)
+
+    assert calls_made(fixes[0].code) == 2  # counted at the start: one try too few
+    assert any(calls_made(c.code) == 3 and "just after its check" in c.explanation for c in fixes)
