@@ -30,7 +30,8 @@ _JSON_DEFAULTS = {"set": ("sorted", "list"), "frozenset": ("sorted", "list"), "d
                   "PosixPath": ("str",), "tuple": ("list",), "bytes": ("bytes.hex",)}
 _NO_ATTR = re.compile(r"'(\w+)' object has no attribute '(\w+)'")
 _MODULE_ATTR = re.compile(r"module '([\w.]+)' has no attribute '(\w+)'")
-_ARGS = re.compile(r"(?:(\w+)\.)?(\w+)\(\) takes (\d+) positional arguments? but (\d+) (?:were|was) given")
+_ARGS = re.compile(r"(?:(\w+)\.)?(\w+)\(\) takes (?:from \d+ to )?(\d+) positional arguments? but (\d+) "
+                   r"(?:were|was) given")
 _DECIMAL_COMMA = re.compile(r"could not convert string to float: '[-+]?\d+,\d+'|"
                             r"invalid literal for int\(\) with base 10: '[-+]?\d+,\d+'")
 # `receiver.method(arg)` on the wrong type → the spelling the right type wants.
@@ -108,8 +109,9 @@ def missing_self(ctx: FixContext) -> list[Candidate]:
             pad = indent_of(ctx.lines[method.lineno - 1])
             lines = ctx.code.splitlines(keepends=True)
             lines.insert(method.lineno - 1, f"{pad}@staticmethod\n")
+            uses_self = any(isinstance(n, ast.Name) and n.id == "self" for n in ast.walk(method))
             out.append(Candidate("".join(lines), "template", f"line {method.lineno}: `{method.name}` uses no instance "
-                                 f"state and was written without `self`: `@staticmethod`", 0.9))
+                                 f"state and was written without `self`: `@staticmethod`", 0.5 if uses_self else 0.9))
             params = ast.unparse(method.args)
             header = ctx.lines[method.lineno - 1]
             if f"({params})" in header:
@@ -117,7 +119,7 @@ def missing_self(ctx: FixContext) -> list[Candidate]:
                 lines = ctx.code.splitlines(keepends=True)
                 lines[method.lineno - 1] = new + "\n"
                 out.append(Candidate("".join(lines), "template", f"line {method.lineno}: `{method.name}` takes "
-                                     f"`self` like the other methods", 0.84))
+                                     f"`self` like the other methods", 0.92 if uses_self else 0.84))
     return out
 
 

@@ -29,9 +29,15 @@ def _default_returns(func: ast.AST | None, guarded: str | None = None) -> list[s
                 text = ast.unparse(node.value)
                 if text not in values and not (guarded and _uses(text, guarded)):
                     values.append(text)
+    doc = ast.get_docstring(func) if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef) else None
+    stated = [repr(ast.literal_eval(t)) for t in _DOC_LITERAL.findall(doc or "")]  # "'' when it has none"
+    values += [v for v in dict.fromkeys(stated) if v not in values][:1]
     if "None" not in values:
         values.append("None")
     return values[:3]
+
+
+_DOC_LITERAL = re.compile(r"""(?<![\w'"])(''|""|\[\]|\{\}|-1|False|True)(?![\w'"])(?=[^.]*\b(?:when|if|for|otherwise|unless|without)\b)""")
 
 
 def _in_loop(tree: ast.AST, line: int, func: ast.AST | None) -> bool:

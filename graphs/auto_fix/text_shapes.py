@@ -177,11 +177,21 @@ def _split_parts(value: ast.expr) -> list[tuple[ast.expr, str]]:
     return []
 
 
+_TEXT_FIELD = re.compile(r"""["'](\w+)["']\s*:\s*["']-?\d+["']""")  # `"age": "9"` in the tests' records
+
+
+def _text_field(expr: ast.expr, texty: set[str]) -> str | None:
+    """"data" for `r["age"]` when the tests' records hold that field as digit strings."""
+    key = expr.slice if isinstance(expr, ast.Subscript) else None
+    return "data" if isinstance(key, ast.Constant) and key.value in texty else None
+
+
 def numeric_key_parts(ctx: FixContext) -> list[Candidate]:
     """A sort/min/max key returns digit strings, which compare as text ("10" < "9"): `int(x)` / `int(x) if x else 0`."""
     if ctx.tree is None:
         return []
     out: list[Candidate] = []
+    texty = set(_TEXT_FIELD.findall(ctx.hints))
     for scope in _key_scopes(ctx.tree):
         groups, binds = _patterns(ctx.tree, scope), _bindings(scope)
         params = {a.arg for a in scope.args.args}  # type: ignore[attr-defined]
@@ -192,8 +202,9 @@ def numeric_key_parts(ctx: FixContext) -> list[Candidate]:
             for target, text in _split_parts(value):
                 out += _candidate(ctx, [node_edit(ctx.lines, target, text)], why, 0.75)
             elts = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
-            kinds = [(e, _digit_kind(e, groups, binds)) for e in elts if ast.unparse(e) not in params]  # not the item
-            strong = [e for e, k in kinds if k in ("regex", "name")]
+            kinds = [(e, _text_field(e, texty) or _digit_kind(e, groups, binds)) for e in elts
+                     if ast.unparse(e) not in params]  # not the item
+            strong = [e for e, k in kinds if k in ("regex", "name", "data")]
             weak = [e for e, k in kinds if k == "split"]
             sets = [strong] if strong else []
             sets += [[*strong, *weak]] + ([[w] for w in weak] if len(weak) > 1 or strong else []) if weak else []

@@ -141,3 +141,15 @@ def test_file_and_text_forms_of_json_are_swapped():
     cands = text_or_file_calls(_ctx(code, "attribute_error", "AttributeError", "'str' object has no attribute 'read'", 5))
     assert working_codes(cands, "parse", ('{"a": 1}',), 1)
     assert text_or_file_calls(_ctx(code, "attribute_error", "AttributeError", "'str' has no attribute 'x'", 5)) == []
+
+
+def test_a_method_that_uses_self_but_lacks_it_gets_self_first():
+    code = "class Counter:\n    def __init__(self):\n        self.n = 0\n\n    def bump(amount=1):\n" \
+           "        self.n += amount\n        return self.n\n"
+    cands = missing_self(_ctx(code, "type_error", "TypeError",
+                              "Counter.bump() takes from 0 to 1 positional arguments but 2 were given"))
+    best = max(cands, key=lambda c: c.prior)
+    assert "def bump(self, amount=1):" in best.code
+    scope: dict = {}
+    exec(compile(best.code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    assert scope["Counter"]().bump(2) == 2

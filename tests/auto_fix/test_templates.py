@@ -234,3 +234,10 @@ def test_numeric_builtins_given_text_convert_it():
     cands = name_fixes.type_conversions(_ctx(code, "type_error",
                                              "unsupported operand type(s) for divmod(): 'str' and 'int'", 2))
     assert working_codes(cands, "hms", ("125",), "2:05")
+
+
+def test_a_guard_returns_the_value_the_docstring_states_for_that_case():
+    code = ("import re\n\n\ndef area_code(phone):\n    \"\"\"The area code, or '' when the number has none.\"\"\"\n"
+            "    m = re.search(r'\\((\\d{3})\\)', phone)\n    return m[1]\n")
+    cands = templates.none_guards(_ctx(code, "none_attribute", "'NoneType' object is not subscriptable", 7))
+    assert any("return ''" in c.code and _run(c.code, "area_code('123-4567')") == "" for c in cands)

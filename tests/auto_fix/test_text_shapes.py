@@ -142,3 +142,11 @@ def test_truncations_leave_room_for_the_marker_they_append():
     codes = working_codes(overlong_truncations(_ctx(code)), "preview", ("abcdefghij", 6), "abc...")
     assert codes and run_snippet(codes[0], "preview", "abcdefghij", 8, "~") == "abcdefg~"
     assert overlong_truncations(_ctx("def f(s):\n    return s[:3] + s[5:]\n")) == []
+
+
+def test_a_key_field_the_tests_hold_as_digit_strings_compares_as_numbers():
+    code = "def oldest(people):\n    best = max(people, key=lambda p: p['age'])\n    return best['name']\n"
+    hints = "assert oldest([{'name': 'a', 'age': '9'}, {'name': 'b', 'age': '10'}]) == 'b'"
+    cands = numeric_key_parts(_ctx(code, hints=hints))
+    assert working_codes(cands, "oldest", ([{"name": "x", "age": "30"}, {"name": "y", "age": "4"}],), "x")
+    assert numeric_key_parts(_ctx(code, hints="assert oldest([{'name': 'a', 'age': 9}]) == 'a'")) == []
