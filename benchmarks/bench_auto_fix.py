@@ -4,8 +4,11 @@ The hidden tests are never passed to the engine. Prints the fixed rate (overall 
 latency, candidates tried, and baselines measured in the same run: one bare sandbox run and the per-candidate
 cost of a batched sandbox run, so latencies can be compared across machines.
 
+With --reuse, the cases fixed in the first pass run a second time against the knowledge store that learned
+their fixes: it prints first vs second latency and candidates (the issue's "same bug twice is fixed faster").
+
 Usage: .venv/bin/python benchmarks/bench_auto_fix.py [--dataset-version v1..v16] [--case ID ...] [--json OUT]
-       [--p95-target-s 2.0] [--min-fixed 0.8]
+       [--p95-target-s 2.0] [--min-fixed 0.8] [--reuse]
 """
 
 from __future__ import annotations
@@ -107,6 +110,22 @@ def summarize(rows: list[dict[str, Any]], base: dict[str, float]) -> dict[str, A
     }
 
 
+def reuse_summary(deps: Any, cases: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Run the fixed cases again (the store now holds their fixes): latency and candidates, first vs second."""
+    fixed = {r["id"]: r for r in rows if r["fixed"]}
+    again = [run_case(deps, c) for c in cases if c["id"] in fixed]
+    first = [fixed[r["id"]] for r in again]
+    if not again:
+        return {"cases": 0}
+    p50_1, p50_2 = pct([r["latency_s"] for r in first], 50), pct([r["latency_s"] for r in again], 50)
+    return {"cases": len(again), "fixed_again": sum(r["fixed"] for r in again),
+            "retrieved_first": sum(r.get("strategy") == "retrieved_fix" for r in again),
+            "p50_first_s": p50_1, "p50_second_s": p50_2, "p50_ratio": p50_2 / p50_1 if p50_1 else None,
+            "p95_first_s": pct([r["latency_s"] for r in first], 95), "p95_second_s": pct([r["latency_s"] for r in again], 95),
+            "candidates_first": statistics.fmean(r["tried"] for r in first),
+            "candidates_second": statistics.fmean(r["tried"] for r in again)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset-version", default=default_version())
@@ -114,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the summary and per-case rows here")
     parser.add_argument("--p95-target-s", type=float, default=2.0)
     parser.add_argument("--min-fixed", type=float, default=0.8)
+    parser.add_argument("--reuse", action="store_true", help="run the fixed cases a second time (learned fixes)")
     args = parser.parse_args(argv)
 
     from graphs.common.config import Settings
@@ -142,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  baseline: bare sandbox run {base['bare_run_s']:.3f}s; batched per candidate "
           f"{base['batch_per_candidate_s']:.3f}s (inner {base['batch_inner_median_s']:.3f}s); "
           f"p95 / bare run = {summary['p95_over_bare_run']:.1f}x")
+    if args.reuse:
+        summary["reuse"] = r = reuse_summary(deps, cases, rows)
+        if r["cases"]:
+            print(f"  reuse: {r['cases']} fixed cases run again: p50 {r['p50_first_s']:.2f}s -> {r['p50_second_s']:.2f}s "
+                  f"({r['p50_ratio']:.2f}x), p95 {r['p95_first_s']:.2f}s -> {r['p95_second_s']:.2f}s, candidates "
+                  f"{r['candidates_first']:.1f} -> {r['candidates_second']:.1f}; fixed again {r['fixed_again']}, "
+                  f"by the learned fix {r['retrieved_first']}")
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "cases": rows}, indent=2), encoding="utf-8")
     ok = summary["fixed_rate"] >= args.min_fixed and summary["p95_s"] <= args.p95_target_s \
