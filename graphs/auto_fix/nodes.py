@@ -199,6 +199,22 @@ def _batch_size(pending: int, submitted: int) -> int:
     return max(1, min(grow, -(-pending // WORKERS)))
 
 
+def settled_prefix(results: list[Tested], already: int = 0) -> list[Tested]:
+    """The results, in the order they were tried, up to where a one-at-a-time search would have stopped (enough
+    validated, or MORE_AFTER_FIRST tried after the first): candidates a parallel batch ran past that point are
+    dropped, so the fixes offered do not depend on which worker happened to finish first."""
+    validated, since_first = already, 0
+    for i, t in enumerate(results):
+        since_first += 1 if validated else 0
+        if t.validation.validated:
+            if t.candidate.strategy == "retrieved_fix":
+                return results[:i + 1]
+            validated += 1
+        if validated >= ENOUGH_VALIDATED or (validated and since_first >= MORE_AFTER_FIRST):
+            return results[:i + 1]
+    return results
+
+
 def demote_like_timeouts(pending: list[Candidate], timed_out: list[Candidate], code: str) -> list[Candidate]:
     """Candidates of the same source editing the same lines as one that timed out go last: they mostly
     repeat its hang (a smaller `timedelta` step that a `date` ignores), and each costs a whole timeout."""
@@ -253,6 +269,7 @@ def test_fixes(state: AutoFixState, deps: Deps) -> dict:
                     pending = demote_like_timeouts(pending, [t.candidate for t in new if t.validation.timed_out],
                                                    state["code"])
     results.sort(key=lambda t: order[id(t.candidate)])  # "tested" keeps the order candidates were tried in
+    results = settled_prefix(results, already)
     ok = sum(1 for t in results if t.validation.validated)
     emit("test_fixes", f"tested {len(results)} candidates, {ok} validated")
     return {"tested": results, "pending": []}
