@@ -109,6 +109,7 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
             static: bool = True) -> AnalysisResult:
     """Run the whole analysis (at most two sandbox runs plus one static scan, unless `static` is off)."""
     from graphs.common.sandbox import Limits, run_tests_many
+    from graphs.common.sandbox.run import HANG_MARK
     from graphs.common.static import scan
 
     notes: list[str] = []
@@ -155,7 +156,12 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         else:  # a hanging original says nothing about a normal run: a fixed loop on test-sized input is fast
             candidate_timeout = min(settings.sandbox_timeout_s, HANG_TIMEOUT_S)
         failing = [o for o in run.outcomes if not o.passed]
-        if run.import_error and not parsed.exception_type:
+        spun = next((o for o in failing if HANG_MARK in o.error and o.line), None) if timed_out else None
+        if timed_out:  # interrupted near the limit, the test's last solution.py line is where the loop spins
+            if spun is not None and not parsed.exception_type:
+                parsed = ParsedError(None, f"{spun.name} was still running near the time limit at line {spun.line}",
+                                     (), spun.line, None, None, "traceback")
+        elif run.import_error and not parsed.exception_type:
             parsed = parse_traceback(run.import_error)
         elif failing and not parsed.exception_type:
             first, reason = _failure_reason(failing)

@@ -52,3 +52,23 @@ def test_swallowed_error_gets_a_reraise_candidate(settings):
         pass
     else:
         raise AssertionError("the candidate still swallows the error")
+
+
+SPINNING = '''def first_gap(used):
+    """The smallest positive number not in `used`."""
+    n = 1
+    for _ in range(3):
+        pass
+    while n in used:
+        n + 1
+    return n
+'''
+
+
+def test_a_hang_is_located_on_the_line_where_the_loop_spins(settings):
+    tests = "def test_gap():\n    assert first_gap({1, 2}) == 3\n"
+    result = analyze(SPINNING, "it hangs", "", tests, settings)
+    a = result.analysis
+    assert a.error_class == "hang" and result.baseline_timed_out
+    assert a.location.line in (6, 7) and a.suspicious_lines[0] in (6, 7)  # the while loop, not the for loop
+    assert "still running" in a.message

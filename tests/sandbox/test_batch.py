@@ -108,3 +108,18 @@ def add(a, b):
     raise AssertionError("network reachable")
 """
     assert run_tests_many([code, code], TESTS, LIMITS)[1].all_passed
+
+
+def test_a_coverage_run_interrupts_a_hanging_test_where_it_spins_and_skips_the_rest():
+    spin = ("def add(a, b):\n    total = a\n    while total != a + b:\n        try:\n            total += 2\n"
+            "        except Exception:\n            pass\n    return total\n")  # odd b: steps of 2 jump over a + b
+    tests = "def test_first():\n    assert add(1, 4) == 5\n\ndef test_spins():\n    assert add(1, 1) == 2\n\n" \
+            "def test_after():\n    assert add(0, 0) == 0\n"
+    run = run_tests_many([spin], tests, Limits(timeout_s=1.0), coverage=True)[0]
+    by_name = {o.name: o for o in run.outcomes}
+    assert run.timed_out and by_name["test_first"].passed
+    assert "HangInterrupt" in by_name["test_spins"].error and by_name["test_spins"].line in (3, 4, 5)
+    assert "test_after" not in by_name  # skipped: it would only have spent the rest of the limit
+    assert 5 in run.coverage["test_spins"]
+    plain = run_tests_many([spin], tests, Limits(timeout_s=1.0))[0]  # candidates are not interrupted: killed
+    assert plain.timed_out and not plain.outcomes

@@ -24,6 +24,7 @@ RUNNER = Path(__file__).resolve().parent / "child" / "runner.py"
 NOBODY = 65534
 _KILL_GRACE_S = 5.0
 _BATCH_STARTUP_S = 5.0
+HANG_MARK = "HangInterrupt"  # child/runner.py: the exception a coverage run raises in a test near the limit
 _BATCH_SLACK_S = 0.5
 
 
@@ -200,7 +201,10 @@ def _to_run(res: dict, duration_s: float, stdout: str) -> TestRun:
     import_error = "; ".join(res["collect_errors"]) or None
     if import_error is None and not outcomes and res["exit_code"] not in (0, 5):
         import_error = f"pytest exit code {res['exit_code']}: {stdout.strip()[-300:]}"
-    return TestRun(True, import_error, outcomes, False, None, duration_s, res.get("coverage"))
+    # A coverage run interrupts a test still running near the limit (its line shows where it spun): a timeout
+    # whose outcomes and coverage survived.
+    hung = any(HANG_MARK in o.error for o in outcomes if not o.passed)
+    return TestRun(True, import_error, outcomes, hung, None, duration_s, res.get("coverage"))
 
 
 def _batch_run(line: dict | None) -> TestRun:

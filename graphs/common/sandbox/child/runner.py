@@ -23,16 +23,50 @@ def _one_line(typename: str, value: object) -> str:
     return f"{typename}: {text[0]}"[:300] if text else typename
 
 
-class _Collector:
-    """pytest plugin recording one outcome per test, collection errors and per-test line coverage."""
+HANG_AT = 0.8  # share of the time limit after which a coverage run interrupts the test that is still running
 
-    def __init__(self, solution: str, coverage: bool) -> None:
+
+class HangInterrupt(BaseException):
+    """Raised in a test still running near the time limit, so its traceback shows where it spins (a BaseException:
+    the code's own `except Exception` cannot swallow it)."""
+
+
+class _Collector:
+    """pytest plugin recording one outcome per test, collection errors and per-test line coverage; with
+    `hang_after_s`, a test still running then is interrupted where it is and the later ones are skipped."""
+
+    def __init__(self, solution: str, coverage: bool, hang_after_s: float | None = None) -> None:
         self.solution = solution
         self.coverage = coverage
         self.outcomes: dict[str, dict] = {}
         self.collect_errors: list[str] = []
         self.lines: dict[str, set[int]] = {}
         self.fail_lines: dict[str, int] = {}
+        self.hang_after_s = hang_after_s
+        self.armed = self.hung = False
+
+    def _on_alarm(self, signum, frame) -> None:
+        import signal
+
+        while frame is not None and frame.f_code.co_filename != self.solution:
+            frame = frame.f_back
+        if frame is None:  # not inside the code under test right now: look again shortly
+            signal.setitimer(signal.ITIMER_REAL, 0.02)
+            return
+        self.hung = True
+        raise HangInterrupt(f"still running after {self.hang_after_s:.2f} s")
+
+    def pytest_runtest_setup(self, item):
+        if self.hung:
+            import pytest
+
+            pytest.skip("not run: an earlier test was still running near the time limit")
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if self.armed:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
     def _tracer(self, sink: set[int]):
         target = self.solution
@@ -52,6 +86,12 @@ class _Collector:
     def pytest_runtest_protocol(self, item, nextitem):
         import threading
 
+        if self.hang_after_s and not self.armed:
+            import signal
+
+            signal.signal(signal.SIGALRM, self._on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.hang_after_s)
+            self.armed = True
         if not self.coverage:
             return None
         sink = self.lines.setdefault(item.nodeid.split("::", 1)[-1], set())
@@ -111,7 +151,8 @@ def _run_pytest(cfg: dict, report: dict, audit: bool = True) -> dict:
     import pytest
 
     scratch = cfg["scratch"]
-    collector = _Collector(os.path.join(scratch, "solution.py"), cfg["coverage"])
+    hang_after = HANG_AT * float(cfg["limits"]["timeout_s"]) if cfg["coverage"] else None
+    collector = _Collector(os.path.join(scratch, "solution.py"), cfg["coverage"], hang_after)
     if audit:
         confine.install_audit_hook(scratch, report)
     args = [os.path.join(scratch, "test_solution.py"), "-q", "-p", "no:cacheprovider", "-p", "no:stepwise",
