@@ -138,6 +138,14 @@ def _constant(lines: list[str], node: ast.Constant) -> list[Mutation]:
     return [_mk(lines, node, ast.Constant(node.value + d), "constant_pm1", 0.5) for d in (-1, 1)]
 
 
+def _last_index(expr: ast.expr) -> bool:
+    """`-1` or `len(x) - 1`: a slice ending there leaves out the last item."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub) and isinstance(expr.operand, ast.Constant):
+        return expr.operand.value == 1
+    return isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Sub) and isinstance(expr.right, ast.Constant) \
+        and expr.right.value == 1 and isinstance(expr.left, ast.Call) and ast.unparse(expr.left.func) == "len"
+
+
 def _bounds(lines: list[str], node: ast.AST) -> list[Mutation]:
     out: list[Mutation] = []
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
@@ -150,6 +158,9 @@ def _bounds(lines: list[str], node: ast.AST) -> list[Mutation]:
             for part in (sl.lower, sl.upper):
                 if part is not None and not isinstance(part, ast.Constant):
                     out += _plus_minus(lines, part, 0.45, "slice_bound_pm1")
+            if sl.upper is not None and _last_index(sl.upper):  # `xs[-n:-1]` / `xs[a:len(xs) - 1]` drop the last
+                open_end = ast.Slice(sl.lower, None, sl.step)
+                out.append(_mk(lines, sl, open_end, "slice_to_end", 0.5, "the slice runs to the end"))
         elif isinstance(sl, ast.Name | ast.BinOp | ast.Call):
             out += _plus_minus(lines, sl, 0.45, "index_pm1")
     return out

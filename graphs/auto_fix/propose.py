@@ -62,7 +62,7 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.call_slips", "graphs.auto_fix.text_shapes", "graphs.auto_fix.reset_shapes",
     "graphs.auto_fix.mirror_fixes", "graphs.auto_fix.hang_shapes", "graphs.auto_fix.return_fixes",
     "graphs.auto_fix.condition_fixes", "graphs.auto_fix.zero_fixes",
-    "graphs.auto_fix.return_shapes", "graphs.auto_fix.container_crashes",
+    "graphs.auto_fix.return_shapes", "graphs.auto_fix.container_crashes", "graphs.auto_fix.normalize_fixes",
 )
 
 

@@ -233,6 +233,28 @@ def _returns(ctx: FixContext, names: list[str]) -> list[tuple[ast.Return, float]
     return out
 
 
+_EMPTIES = (0, "", [], {}, (), False)
+
+
+def _empty_defaults(ctx: FixContext, returns: list[tuple[ast.Return, float]], expected: object) -> list[Candidate]:
+    """None returned where an empty value was expected: `d.get(k)` gets that default, anything else `or` it."""
+    out: list[Candidate] = []
+    for ret, weight in returns:
+        value = ret.value
+        assert value is not None
+        gets = [c for c in ast.walk(value) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                and c.func.attr == "get" and len(c.args) == 1 and not c.keywords]
+        for call in gets[:1]:
+            head = ast.get_source_segment(ctx.code, call.func) or ast.unparse(call.func)
+            arg = ast.get_source_segment(ctx.code, call.args[0]) or ast.unparse(call.args[0])
+            out += node_candidate(ctx, call, f"{head}({arg}, {expected!r})", f"a missing key gives {expected!r}, "
+                                  "not None", 0.82 * weight)
+        if not gets:
+            out += node_candidate(ctx, value, f"{_forms(ctx.code, value).side} or {expected!r}",
+                                  f"None becomes {expected!r}, the value expected for it", 0.55 * weight)
+    return out
+
+
 def _forms(code: str, value: ast.expr) -> Forms:
     source = ast.get_source_segment(code, value) or ast.unparse(value)
     wrapped = f"({source})"
@@ -255,6 +277,8 @@ def reshaped_returns(ctx: FixContext) -> list[Candidate]:
     out: list[Candidate] = []
     returns = _returns(ctx, _WHERE.findall(text))
     for actual, expected in pairs:
+        if actual is None and expected in _EMPTIES and type(expected) in (int, float, str, list, dict, tuple, bool):
+            out += _empty_defaults(ctx, returns, expected)
         for render, prior, why in adapters(actual, expected):
             for ret, weight in returns:
                 value = ret.value

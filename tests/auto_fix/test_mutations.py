@@ -135,3 +135,12 @@ def test_a_name_computed_from_the_replaced_one_comes_first():
     firsts = [apply_mutation(code, m).splitlines()[4].strip() for m in mutations_for_lines(code, [5], limit=500)
               if m.operator == "variable_replace"]
     assert firsts[0] == "return 'Hi ' + clean"
+
+
+def test_a_slice_that_stops_before_the_last_item_runs_to_the_end():
+    code = "def last_n(items, n):\n    return items[-n:-1]\n"
+    fixed = [apply_mutation(code, m) for m in mutations_for_lines(code, [2], limit=500) if m.operator == "slice_to_end"]
+    assert fixed == ["def last_n(items, n):\n    return items[-n:]\n"]
+    code = "def body(xs):\n    return xs[1:len(xs) - 1]\n"
+    assert any(apply_mutation(code, m).endswith("xs[1:]\n") for m in mutations_for_lines(code, [2], limit=500)
+               if m.operator == "slice_to_end")

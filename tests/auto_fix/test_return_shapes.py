@@ -62,3 +62,12 @@ def test_same_type_adapters_finish_the_value_rounding_scaling_casing_ordering():
     code = "def share(part, whole):\n    return part / whole\n"
     cands = reshaped_returns(_ctx(code, "E   assert 0.25 == 25.0", "assert share(1, 4) == 25.0"))
     assert working_codes(cands, "share", (1, 2), 50.0)
+
+
+def test_none_returned_where_an_empty_value_was_expected_gets_that_default():
+    code = "def stock(inventory, sku):\n    return inventory.get(sku)\n"
+    cands = reshaped_returns(_ctx(code, "E   assert None == 0", "assert stock({}, 'b') == 0"))
+    assert cands[0].code.endswith("return inventory.get(sku, 0)\n")
+    code = "def label(names, i):\n    return names.pop(i) if names else None\n"
+    cands = reshaped_returns(_ctx(code, "E   assert None == ''", "assert label([], 0) == ''"))
+    assert working_codes(cands, "label", ([], 0), "")
