@@ -130,14 +130,17 @@ def recomputed_conditions(ctx: FixContext) -> list[Candidate]:
         for stmt in before:
             name = stmt.targets[0].id
             reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
-            if name in tested and name not in inside and reads & inside:
+            # `line = stream.readline()` before `while line:`: a call that reads on is repeated too.
+            reading = isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+            if name in tested and name not in inside and (reads & inside or reading):
                 last = loop.body[-1]
                 pad = indent_of(ctx.lines[last.lineno - 1])
                 lines = ctx.code.splitlines(keepends=True)
                 lines.insert(last.end_lineno or last.lineno, f"{pad}{ctx.lines[stmt.lineno - 1].strip()}\n")
+                why = f"the loop changed {', '.join(sorted(reads & inside))} but tested the old value" \
+                    if reads & inside else f"`{ast.unparse(stmt.value.func)}()` reads on each time it is called"
                 out.append(Candidate("".join(lines), "template", f"line {stmt.lineno}: `{name}` is recomputed after "
-                                     f"each pass; the loop changed {', '.join(sorted(reads & inside))} but tested the "
-                                     f"old value", 0.9))
+                                     f"each pass; {why}", 0.9 if reads & inside else 0.86))
     return out
 
 

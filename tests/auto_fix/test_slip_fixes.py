@@ -68,3 +68,15 @@ def test_hang_exits_requeues_and_recomputed_conditions():
     code = ("def free(base, taken):\n    n = 1\n    name = f'{base}.{n}'\n    while name in taken:\n        n += 1\n"
             "    return name\n")
     assert working_codes(recomputed_conditions(_ctx(code, "hang")), "free", ("a", {"a.1"}), "a.2")
+
+
+def test_a_condition_read_from_a_stream_before_the_loop_is_read_again_each_pass():
+    import io
+
+    code = ("def count_nonblank(stream):\n    count = 0\n    line = stream.readline()\n    while line:\n"
+            "        if line.strip():\n            count += 1\n    return count\n")
+    cands = recomputed_conditions(_ctx(code, "hang"))
+    assert cands and "readline()` reads on" in cands[0].explanation
+    scope: dict = {}
+    exec(compile(cands[0].code, "solution.py", "exec"), scope)  # noqa: S102 - our own candidate
+    assert scope["count_nonblank"](io.StringIO("a\n\nb\n")) == 2
