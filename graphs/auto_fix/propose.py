@@ -63,6 +63,7 @@ TEMPLATE_MODULES: tuple[str, ...] = (
     "graphs.auto_fix.mirror_fixes", "graphs.auto_fix.hang_shapes", "graphs.auto_fix.return_fixes",
     "graphs.auto_fix.condition_fixes", "graphs.auto_fix.zero_fixes",
     "graphs.auto_fix.return_shapes", "graphs.auto_fix.container_crashes", "graphs.auto_fix.normalize_fixes",
+    "graphs.auto_fix.narrow_handlers",
 )
 
 
