@@ -106,12 +106,13 @@ def shell_commands(ctx: FixContext) -> list[Candidate]:
         return []
     out = []
     for node in ast.walk(ctx.tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args
-                and isinstance(node.func.value, ast.Name)):
+        if not (isinstance(node, ast.Call) and node.args):
             continue
-        mod, fn = node.func.value.id, node.func.attr
+        # Any runner given `shell=True` (`subprocess.run`, an alias, an injected `run` parameter), or os.system.
+        mod, fn = (node.func.value.id, node.func.attr) if isinstance(node.func, ast.Attribute) and isinstance(
+            node.func.value, ast.Name) else ("", ast.unparse(node.func))
         shell = any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
-        if not ((mod == "subprocess" and shell) or (mod == "os" and fn == "system")):
+        if not (shell or (mod == "os" and fn == "system")):
             continue
         command, edits = node.args[0], []
         source = last_assignment(enclosing_function(ctx.tree, node.lineno) or ctx.tree, command.id,
@@ -126,10 +127,11 @@ def shell_commands(ctx: FixContext) -> list[Candidate]:
         rest = [ast.unparse(a) for a in node.args[1:]] + [
             ast.unparse(k) for k in node.keywords if k.arg != "shell"]
         call_args = ", ".join([first, *rest])
-        text = f"subprocess.run({call_args}).returncode" if mod == "os" else f"subprocess.{fn}({call_args})"
+        system = mod == "os" and fn == "system"
+        text = f"subprocess.run({call_args}).returncode" if system else f"{ast.unparse(node.func)}({call_args})"
         code = apply_edits(ctx.code, [*edits, node_edit(ctx.lines, node, text)])
         if code:
-            out.append(Candidate(ensure_import(code, "subprocess"), "template",
+            out.append(Candidate(ensure_import(code, "subprocess") if system else code, "template",
                                  f"line {node.lineno}: command run as an argument list without a shell (CWE-78)",
                                  0.8))
     return out

@@ -45,6 +45,17 @@ def test_a_command_built_in_a_variable_becomes_an_argument_list():
     assert calls == [(["tar", "-czf", "x; rm -rf ~", "-C", "/var/log", "."], {"check": False})]
 
 
+def test_an_injected_runner_given_shell_true_gets_an_argument_list_too():
+    code = ("import subprocess\n\n\ndef list_dir(path, run=subprocess.run):\n"
+            "    return run(f\"ls {path}\", shell=True, capture_output=True).stdout\n")
+    cands = shell_commands(_ctx(code))
+    assert cands and 'run(["ls", str(path)], capture_output=True)' in cands[0].code.replace("'", '"')
+    calls = []
+    fake = lambda cmd, **kw: calls.append((cmd, kw)) or types.SimpleNamespace(stdout="")  # noqa: E731
+    _module(cands[0].code)["list_dir"]("a; rm -rf /", run=fake)
+    assert calls == [(["ls", "a; rm -rf /"], {"capture_output": True})]
+
+
 def test_text_inside_the_quoted_sql_literal_goes_into_the_parameter():
     code = ("def find(db, surname):\n    rows = db.execute(f\"SELECT name FROM people WHERE name LIKE '% {surname}' "
             "AND kind = 'owner'\")\n    return rows.fetchall()\n")
