@@ -213,9 +213,40 @@ def truncations_meant_as_rounding(ctx: FixContext) -> list[Candidate]:
     return out
 
 
+def _truth_tested(tree: ast.Module) -> list[ast.expr]:
+    """Expressions whose truth value is used: `if x`, `while x`, `bool(x)`, `not x`, `x and y` operands."""
+    out: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If | ast.While | ast.IfExp):
+            out.append(node.test)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "bool" and node.args:
+            out.append(node.args[0])
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            out.append(node.operand)
+        elif isinstance(node, ast.BoolOp):
+            out += node.values
+    return out
+
+
+def find_as_truth(ctx: FixContext) -> list[Candidate]:
+    """`if text.find(word):` is false at position 0 and true when absent (-1): test `!= -1`, or use `in`."""
+    if ctx.tree is None:
+        return []
+    out: list[Candidate] = []
+    for expr in _truth_tested(ctx.tree):
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("find", "rfind") \
+                and len(expr.args) == 1:
+            text = ast.get_source_segment(ctx.code, expr) or ast.unparse(expr)
+            haystack = ast.unparse(expr.func.value)
+            out += node_candidate(ctx, expr, f"{ast.unparse(expr.args[0])} in {haystack}", f"`{text}` is 0 (false) "
+                                  "when found at the start and -1 (true) when missing: test membership", 0.86)
+            out += node_candidate(ctx, expr, f"{text} != -1", f"`{text}` is -1 when missing, 0 at the start", 0.84)
+    return out
+
+
 PROPOSERS: dict[str, list[Proposer]] = {
     **{cls: [uncalled_methods, backspace_literals, twice_iterated_params, numeric_members, named_argument_order,
-             enumerate_starts, truncations_meant_as_rounding]
+             enumerate_starts, truncations_meant_as_rounding, find_as_truth]
        for cls in ("wrong_output", "assertion_error", "unknown")},
     "hang": [numeric_members],
 }

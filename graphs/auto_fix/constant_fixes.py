@@ -51,28 +51,28 @@ def observed_numbers(text: str) -> list[tuple[float, float]]:
             if all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, e)) and a != e]
 
 
-def _solved(value: int | float, observed: list[tuple[float, float]]) -> list[tuple[float, float, str]]:
+def _solved(value: int | float, observed: list[tuple[float, float]], role: str = "") -> list[tuple[float, float, str]]:
     """The literal that would turn the returned number into the expected one if the result were proportional to
-    it (`value * expected / returned`) or offset by it (`value + expected - returned`), when that is a value a
-    person would write."""
+    it (`value * expected / returned`: a factor, role "*") or offset by it (`value + expected - returned`: a term,
+    role "+"), when that is a value a person would write. A literal elsewhere (a setting) may be either."""
     out = []
     for actual, expected in observed[:2]:
-        for new, prior, why in ((value * expected / actual if actual else 0.0, 0.42, "is proportional to it"),
-                                (value + expected - actual, 0.36, "moves with it")):
+        for new, prior, why, fits in ((value * expected / actual if actual else 0.0, 0.42, "is proportional to it", "*"),
+                                      (value + expected - actual, 0.36, "moves with it", "+")):
             # An integer literal stays an integer (a default multiplier of 1 is not 0.95).
-            if _nice(new) and (not isinstance(value, int) or float(new).is_integer()):
+            if role in ("", fits) and _nice(new) and (not isinstance(value, int) or float(new).is_integer()):
                 out.append((round(new, 3), prior, f"the result {why}: {actual:g} → {expected:g}"))
     return out
 
 
-def _alternatives(value: int | float, stated: list[float],
-                  observed: list[tuple[float, float]] | None = None) -> list[tuple[float, float, str]]:
+def _alternatives(value: int | float, stated: list[float], observed: list[tuple[float, float]] | None = None,
+                  role: str = "") -> list[tuple[float, float, str]]:
     """(new value, prior, why) for one literal, most likely first."""
     out: list[tuple[float, float, str]] = []
     for s in stated:
         if s != value and value and 0.75 <= abs(s / value) <= 1.34 and s * value > 0:
             out.append((s, 0.75, "the value stated in the context/tests"))
-    out += _solved(value, observed or [])
+    out += _solved(value, observed or [], role)
     if value in _UNIT_PAIRS:
         out.append((_UNIT_PAIRS[value], 0.55, "decimal vs binary unit"))
     if isinstance(value, float) and value:
@@ -113,9 +113,13 @@ def spec_constants(ctx: FixContext) -> list[Candidate]:
         return []
     stated = stated_numbers(ctx.hints)
     observed = observed_numbers(f"{ctx.message}\n{ctx.hints}")
+    parents = {id(c): p for p in ast.walk(ctx.tree) if isinstance(p, ast.BinOp) for c in (p.left, p.right)}
     found: list[Candidate] = []
     for node, weight in _suspicious_constants(ctx):
-        for new, prior, why in _alternatives(node.value, stated, observed):
+        op = getattr(parents.get(id(node)), "op", None)
+        role = "*" if isinstance(op, ast.Mult | ast.Div | ast.FloorDiv) else "+" if isinstance(op, ast.Add | ast.Sub) \
+            else "?" if op is not None else ""
+        for new, prior, why in _alternatives(node.value, stated, observed, role):
             text = _render(new, node.value)
             code = apply_edits(ctx.code, [node_edit(ctx.lines, node, text)])
             if code:

@@ -33,6 +33,8 @@ _RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], float], ...] = tuple(
          r"\+ 1\b|start=1", 1.4),
         (r"\b0-based\b|\bzero-based\b|\bstart(?:s|ing)? at 0\b", r"- 1\b", 1.3),
         (r"\bwhitespace\b|\bsurrounding spaces\b|\btrailing spaces\b|\bpadding\b", r"\.strip\(\)|\.split\(\)", 1.3),
+        (r"\bhalf[- ]up\b|\bhalf(?: \w+)? rounds? up\b|\bround(?:ed|s|ing)? half (?:away|up)\b|\b\.5 rounds? up\b",
+         r"ROUND_HALF_UP|\+ 0\.5\b", 1.6),
     ))
 
 

@@ -140,7 +140,7 @@ def outer_loop_resets(ctx: FixContext) -> list[Candidate]:
 
 
 _HALF_UP = re.compile(r"(?i)half[- _]?up|round(?:s|ed|ing)? (?:halves|half|\.5|0\.5) up|halves? (?:are |get )?"
-                      r"rounded up|away from zero")
+                      r"rounded up|away from zero|half(?: \w+)? rounds? up")
 
 
 def decimal_rounding(ctx: FixContext) -> list[Candidate]:
@@ -161,11 +161,15 @@ def decimal_rounding(ctx: FixContext) -> list[Candidate]:
     for mode in modes[:1]:
         needs = [name for name in ("Decimal", mode) if name not in imported]
         for call in (n for n in ast.walk(ctx.tree) if stated and isinstance(n, ast.Call)
-                     and isinstance(n.func, ast.Name) and n.func.id == "round" and len(n.args) == 2
-                     and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, int)):
-            places = "0." + "0" * (call.args[1].value - 1) + "1" if call.args[1].value > 0 else "1"
+                     and isinstance(n.func, ast.Name) and n.func.id == "round" and (len(n.args) == 1 or len(n.args) == 2
+                     and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, int))):
+            digits = call.args[1].value if len(call.args) == 2 else 0  # type: ignore[attr-defined]
+            places = "0." + "0" * (digits - 1) + "1" if digits > 0 else "1"
             exact = f"Decimal(str({ast.unparse(call.args[0])})).quantize(Decimal({places!r}), rounding={mode})"
-            for text, how, prior in ((exact, "as a Decimal", 0.88), (f"float({exact})", "back to a float", 0.86)):
+            # `round(x)` gives an int: so does the half-up version.
+            forms = ((f"int({exact})", "as an int", 0.88),) if len(call.args) == 1 else \
+                ((exact, "as a Decimal", 0.88), (f"float({exact})", "back to a float", 0.86))
+            for text, how, prior in forms:
                 code = apply_edits(ctx.code, [node_edit(ctx.lines, call, text)])
                 if code and needs:
                     code = with_import(code, ctx.tree, f"from decimal import {', '.join(needs)}")

@@ -91,3 +91,18 @@ def test_a_truncation_is_rounded_when_the_docstring_says_nearest():
     code = "def pct(a, b):\n    \"\"\"Whole percentage, rounded to the nearest.\"\"\"\n    return int(100 * a / b)\n"
     assert working_codes(truncations_meant_as_rounding(_ctx(code)), "pct", (2, 3), 67)
     assert truncations_meant_as_rounding(_ctx(code.replace("rounded to the nearest", "truncated"))) == []
+
+
+def test_a_whole_number_round_becomes_a_half_up_int_when_the_docstring_says_halves_round_up():
+    code = 'def to_cents(amount):\n    """Euros to whole cents; half cents round up."""\n    return round(amount * 100)\n'
+    cands = decimal_rounding(_ctx(code))
+    assert working_codes(cands, "to_cents", (0.125,), 13) and working_codes(cands, "to_cents", (0.135,), 14)
+
+
+def test_find_used_as_a_truth_value_tests_membership():
+    from graphs.auto_fix.call_slips import find_as_truth
+
+    code = "def has_word(text, word):\n    return bool(text.find(word))\n"
+    cands = find_as_truth(_ctx(code))
+    assert working_codes(cands, "has_word", ("hello world", "hello"), True)
+    assert working_codes(cands, "has_word", ("hello world", "bye"), False)

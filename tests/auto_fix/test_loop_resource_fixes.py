@@ -230,3 +230,12 @@ def test_an_attempt_counter_starting_at_one_is_counted_after_its_check():
 
     assert calls_made(fixes[0].code) == 2  # counted at the start: one try too few
     assert any(calls_made(c.code) == 3 and "just after its check" in c.explanation for c in fixes)
+
+
+def test_a_factor_is_only_solved_as_a_factor_and_a_term_only_as_a_term():
+    code = "def to_cents(amount):\n    return round(amount * 100)\n"
+    cands = spec_constants(_ctx(code, suspicious=[2], hints="E   assert 12 == 13\n"))
+    assert not [c for c in cands if "101" in c.code]  # 100 + (13 - 12) would only fit a term
+    code = "def with_fee(amount):\n    return amount + 2\n"
+    cands = spec_constants(_ctx(code, suspicious=[2], hints="E   assert 12 == 13\n"))
+    assert [c for c in cands if "amount + 3" in c.code]
