@@ -32,7 +32,7 @@ from graphs.common.deps import Deps
 
 log = logging.getLogger(__name__)
 ENOUGH_VALIDATED = 3
-MORE_AFTER_FIRST = 2  # alternatives still tried once one fix is validated
+MORE_AFTER_FIRST = 3  # alternatives still tried once one fix is validated
 MAX_ROUNDS = 2
 MAX_FIXES = 5
 WORKERS = 2

@@ -119,7 +119,7 @@ def test_candidates_like_one_that_timed_out_wait_until_the_others_ran():
 
 
 def test_the_settled_prefix_is_where_a_one_at_a_time_search_stops():
-    from graphs.auto_fix.nodes import settled_prefix
+    from graphs.auto_fix.nodes import MORE_AFTER_FIRST, settled_prefix
 
     def tried(code: str, ok: bool, strategy: str = "ast_mutation") -> Tested:
         return Tested(Candidate(code, strategy, "e", 0.5),
@@ -127,8 +127,8 @@ def test_the_settled_prefix_is_where_a_one_at_a_time_search_stops():
 
     miss, hit = tried("x = 0\n", False), tried("x = 1\n", True)
     after = [tried(f"x = {i}\n", False) for i in range(2, 6)]
-    # First fix at index 1, then MORE_AFTER_FIRST (2) alternatives: what a parallel batch ran beyond is dropped.
-    assert settled_prefix([miss, hit, *after]) == [miss, hit, *after[:2]]
+    # First fix at index 1, then MORE_AFTER_FIRST alternatives: what a parallel batch ran beyond is dropped.
+    assert settled_prefix([miss, hit, *after]) == [miss, hit, *after[:MORE_AFTER_FIRST]]
     assert settled_prefix([miss, *after]) == [miss, *after]  # nothing validated: all kept
     past = tried("x = 9\n", True, "retrieved_fix")
     assert settled_prefix([past, hit, miss]) == [past]  # a past fix that passes again is the answer
