@@ -90,7 +90,7 @@ def _numeric_adapters(actual: object, expected: object) -> Iterator[Adapter]:
         for name in ("max", "min"):
             if (max if name == "max" else min)(actual) == expected:  # type: ignore[type-var]
                 yield (lambda f, name=name: f"{name}({f.arg})"), 0.42, f"their {name}imum"
-    if isinstance(actual, tuple | list | dict | set | str) and not isinstance(actual, str) and len(actual) == expected:
+    if isinstance(actual, tuple | list | dict | set) and len(actual) == expected:
         yield (lambda f: f"len({f.arg})"), 0.55, "how many there are"
     if isinstance(actual, str):
         for conv in ("int", "float"):
