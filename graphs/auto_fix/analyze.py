@@ -156,8 +156,8 @@ def analyze(code: str, error_message: str, context: str, tests: str, settings: S
         else:  # a hanging original says nothing about a normal run: a fixed loop on test-sized input is fast
             candidate_timeout = min(settings.sandbox_timeout_s, HANG_TIMEOUT_S)
         failing = [o for o in run.outcomes if not o.passed]
-        spun = next((o for o in failing if HANG_MARK in o.error and o.line), None) if timed_out else None
         if timed_out:  # interrupted near the limit, the test's last solution.py line is where the loop spins
+            spun = next((o for o in failing if HANG_MARK in o.error and o.line), None)
             if spun is not None and not parsed.exception_type:
                 parsed = ParsedError(None, f"{spun.name} was still running near the time limit at line {spun.line}",
                                      (), spun.line, None, None, "traceback")

@@ -16,17 +16,13 @@ import re
 
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.propose_types import Proposer
+from graphs.auto_fix.templates import nodes_on
 
 _UNSUBSCRIPTABLE = re.compile(r"'(dict_keys|dict_values|dict_items|map|filter|zip|generator|set|frozenset|"
                               r"itertools\.\w+|reversed|enumerate|odict_keys)' object is not subscriptable")
 _LIST_ATTR = re.compile(r"'list' object has no attribute '(\w+)'")
 _DICT_ATTR = re.compile(r"'dict' object has no attribute '(\w+)'")
 _VIEWS = ("keys", "values", "items")
-
-
-def _on_line(ctx: FixContext, kind: type) -> list:
-    assert ctx.tree is not None
-    return [n for n in ast.walk(ctx.tree) if isinstance(n, kind) and getattr(n, "lineno", None) == ctx.line]
 
 
 def indexed_views(ctx: FixContext) -> list[Candidate]:
@@ -36,7 +32,7 @@ def indexed_views(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None or ctx.line is None or not m:
         return []
     kind, out = m[1], []
-    for sub in (s for s in _on_line(ctx, ast.Subscript) if isinstance(s.ctx, ast.Load)):
+    for sub in (s for s in nodes_on(ctx, ctx.line, (ast.Subscript,)) if isinstance(s.ctx, ast.Load)):
         base = ast.get_source_segment(ctx.code, sub.value) or ast.unparse(sub.value)
         wrap = "sorted" if kind in ("set", "frozenset") else "list"
         out += node_candidate(ctx, sub.value, f"{wrap}({base})", f"a `{kind}` cannot be indexed: `{wrap}(...)` of it "
@@ -65,7 +61,7 @@ def per_item_methods(ctx: FixContext) -> list[Candidate]:
     if ctx.tree is None or ctx.line is None or not m or not hasattr(str, m[1]):
         return []
     method, out = m[1], []
-    for call in (c for c in _on_line(ctx, ast.Call) if isinstance(c.func, ast.Attribute) and c.func.attr == method):
+    for call in (c for c in nodes_on(ctx, ctx.line, (ast.Call,)) if isinstance(c.func, ast.Attribute) and c.func.attr == method):
         base = ast.get_source_segment(ctx.code, call.func.value) or ast.unparse(call.func.value)
         args = ", ".join(ast.unparse(a) for a in call.args)
         if _split_like(method):
@@ -88,7 +84,7 @@ def dict_fields(ctx: FixContext) -> list[Candidate]:
         return []
     parents = {id(c): p for p in ast.walk(ctx.tree) for c in ast.iter_child_nodes(p)}
     out: list[Candidate] = []
-    for attr in (a for a in _on_line(ctx, ast.Attribute) if a.attr == m[1] and isinstance(a.ctx, ast.Load)):
+    for attr in (a for a in nodes_on(ctx, ctx.line, (ast.Attribute,)) if a.attr == m[1] and isinstance(a.ctx, ast.Load)):
         top, text = attr, f"{ast.unparse(attr.value)}[{attr.attr!r}]"
         out += node_candidate(ctx, attr, text, f"the record is a dict: `.{attr.attr}` → `[{attr.attr!r}]`", 0.84)
         while isinstance(parent := parents.get(id(top)), ast.Attribute) and not isinstance(

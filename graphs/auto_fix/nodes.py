@@ -221,8 +221,8 @@ def demote_like_timeouts(pending: list[Candidate], timed_out: list[Candidate], c
     spots = {(c.strategy, tuple(changed_lines(code, c.code)[1])) for c in timed_out}
     if not spots:
         return pending
-    like = [c for c in pending if (c.strategy, tuple(changed_lines(code, c.code)[1])) in spots]
-    return [c for c in pending if c not in like] + like
+    like = {id(c) for c in pending if (c.strategy, tuple(changed_lines(code, c.code)[1])) in spots}
+    return [c for c in pending if id(c) not in like] + [c for c in pending if id(c) in like]
 
 
 def test_fixes(state: AutoFixState, deps: Deps) -> dict:

@@ -18,6 +18,7 @@ import re
 from graphs.auto_fix.candidates import Candidate, FixContext, node_candidate
 from graphs.auto_fix.propose_types import Proposer
 from graphs.auto_fix.return_shapes import observed_pairs
+from graphs.auto_fix.spec_hints import spec_text
 
 _CASE_WORDS = re.compile(r"(?i)case[-_ ]?insensitive|in any case|any capitali[sz]ation|ignor\w* (?:the )?case|"
                          r"regardless of (?:the )?case|upper or lower|lower or upper|mixed case|however (?:it is|they "
@@ -37,16 +38,10 @@ def _texts(value: object) -> list[str]:
     return []
 
 
-def _docstrings(tree: ast.Module) -> str:
-    return "\n".join(ast.get_docstring(f) or "" for f in ast.walk(tree)
-                     if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module))
-
-
 def _wanted(ctx: FixContext) -> tuple[bool, bool]:
     """(case-folding asked for, stripping asked for): by the user's or the docstrings' words, or by the
     assertion's values."""
-    assert ctx.tree is not None
-    words = f"{ctx.hints}\n{_docstrings(ctx.tree)}"
+    words = spec_text(ctx.code, ctx.hints)
     case, space = bool(_CASE_WORDS.search(words)), bool(_SPACE_WORDS.search(words))
     for actual, expected in observed_pairs(f"{ctx.message}\n{ctx.hints}"):
         got, want = _texts(actual), _texts(expected)  # `{'The': 1, 'the': 1}` vs `{'the': 2}` differ in case only
@@ -97,7 +92,7 @@ def case_folds(ctx: FixContext) -> list[Candidate]:
 
 def percent_scales(ctx: FixContext) -> list[Candidate]:
     """A share computed as a fraction where the docstring or description says percent: times 100."""
-    if ctx.tree is None or not _PERCENT.search(f"{ctx.hints}\n{_docstrings(ctx.tree)}"):
+    if ctx.tree is None or not _PERCENT.search(spec_text(ctx.code, ctx.hints)):
         return []
     out: list[Candidate] = []
     for div in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)):
